@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""gassist-build: dev-time tools for G-Assist plug-ins (scaffold, manifest, build, install, emulate)."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""One error hierarchy for the runtime.
+
+Wire errors carry their JSON-RPC code and turn into protocol messages with
+:meth:`WireError.to_wire`; misuse errors are raised at decoration time and name
+the function at fault; :class:`CommandError` is what a handler raises to fail a
+call with a message written for the user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CommandError",
+    "ConfigError",
+    "FrameError",
+    "GAssistError",
+    "InternalError",
+    "InvalidParams",
+    "InvalidRequest",
+    "MethodNotFound",
+    "ParseError",
+    "PluginFailure",
+    "RegistrationError",
+    "WireError",
+]
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
+INVALID_PARAMS = -32602
+INTERNAL_ERROR = -32603
+PLUGIN_ERROR = -1
+TIMEOUT = -2
+RATE_LIMITED = -3
+
+
+class GAssistError(Exception):
+    """Base class of every error this SDK raises on purpose."""
+
+
+class WireError(GAssistError):
+    """An error that is reported to the engine as a JSON-RPC error object."""
+
+    code: int = INTERNAL_ERROR
+
+    def __init__(self, message: str, *, code: int | None = None, data: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.data = data
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON-RPC ``error`` object for this error."""
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.data is not None:
+            error["data"] = self.data
+        return error
+
+
+class ParseError(WireError):
+    """The bytes of a message are not valid JSON (or not valid UTF-8)."""
+
+    code = PARSE_ERROR
+
+
+class InvalidRequest(WireError):
+    """Valid JSON that is not a well-formed request."""
+
+    code = INVALID_REQUEST
+
+
+class FrameError(InvalidRequest):
+    """A frame violates the framing rules (zero length, oversized, truncated)."""
+
+
+class MethodNotFound(WireError):
+    """The method (or, inside ``execute``, the function) does not exist."""
+
+    code = METHOD_NOT_FOUND
+
+
+class InvalidParams(WireError):
+    """The arguments of a call do not match what the command accepts."""
+
+    code = INVALID_PARAMS
+
+
+class InternalError(WireError):
+    """The runtime failed in a way that is not the handler's fault."""
+
+    code = INTERNAL_ERROR
+
+
+class PluginFailure(WireError):
+    """A handler failed; the message is safe to show to the user."""
+
+    code = PLUGIN_ERROR
+
+
+class CommandError(GAssistError):
+    """Raised by a command handler to fail the call with a message for the user.
+
+    The message is sent to the engine as the text of a failed result; no
+    traceback is shown to the user.
+
+    Example:
+        >>> raise CommandError("Twitch user 'nobody' does not exist.")
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RegistrationError(GAssistError, TypeError):
+    """A command or plug-in was declared in a way the SDK cannot serve."""
+
+
+class ConfigError(GAssistError):
+    """The plug-in's configuration is missing or invalid."""
