@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""The per-call :class:`Context` handed to command handlers."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Context", "LogLevel", "SystemInfo"]
+
+
+class LogLevel(str, enum.Enum):
+    """Levels of ``log`` notifications to the engine."""
+
+    DEBUG = "debug"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class SystemInfo(str):
+    """The engine's ``system_info`` text (a ``str``, with a few conveniences)."""
+
+    @property
+    def raw(self) -> str:
+        """The text as the engine sent it."""
+        return str(self)
+
+    def lines(self) -> list[str]:
+        """Non-empty lines of the text."""
+        return [line.strip() for line in self.splitlines() if line.strip()]
+
+
+class Context:
+    """What a handler knows about the call it serves.
+
+    Injected into any parameter annotated ``Context`` (NVIDIA-style parameters
+    named ``context`` receive it too). Everything a handler needs beyond its
+    arguments is here: the conversation, streaming, passthrough, cancellation,
+    the plug-in folder, a logger and the typed config.
+    """
+
+    def __init__(
+        self,
+        *,
+        messages: list[dict[str, Any]] | None = None,
+        system_info: str | None = None,
+        function: str = "",
+        request_id: Any = None,
+        plugin_dir: Path | None = None,
+        logger: logging.Logger | None = None,
+        config: Any = None,
+        stream: Callable[[str], None] | None = None,
+        log: Callable[[str, str], None] | None = None,
+        cancelled: threading.Event | None = None,
+    ) -> None:
+        self.messages: list[dict[str, Any]] = [m for m in (messages or []) if isinstance(m, dict)]
+        self.system_info = SystemInfo(system_info) if system_info is not None else None
+        self.function = function
+        self.request_id = request_id
+        self.plugin_dir = plugin_dir or Path.cwd()
+        self.logger = logger or logging.getLogger("gassist_sdk.plugin")
+        self.config = config
+        self._stream = stream
+        self._log = log
+        self._cancelled = cancelled or threading.Event()
+        self._keep_session = False
+        self.streamed = False
+
+    # -- conversation ---------------------------------------------------------------
+
+    @property
+    def last_message(self) -> str | None:
+        """Content of the last message of the conversation, if any."""
+        return str(self.messages[-1].get("content", "")) if self.messages else None
+
+    def last_user_message(self) -> str | None:
+        """Content of the user's most recent message, if any."""
+        for message in reversed(self.messages):
+            if message.get("role") == "user":
+                return str(message.get("content", ""))
+        return None
+
+    # -- output -----------------------------------------------------------------------
+
+    def stream(self, text: str) -> None:
+        """Send a chunk of text to the user now, before the command returns."""
+        if not isinstance(text, str):
+            text = str(text)
+        if not text:
+            return
+        self.streamed = True
+        if self._stream is not None:
+            self._stream(text)
+
+    def keep_session(self, keep: bool = True) -> None:
+        """Keep the conversation attached to this plug-in after this reply (passthrough)."""
+        self._keep_session = bool(keep)
+
+    @property
+    def keeps_session(self) -> bool:
+        """Whether the reply will keep the session open."""
+        return self._keep_session
+
+    def log(self, message: str, level: LogLevel | str = LogLevel.INFO) -> None:
+        """Send a ``log`` notification to the engine (V2) and write it to the log file."""
+        level_name = level.value if isinstance(level, LogLevel) else str(level).lower()
+        self.logger.log(getattr(logging, level_name.upper(), logging.INFO), "%s", message)
+        if self._log is not None:
+            self._log(message, level_name)
+
+    # -- cancellation -----------------------------------------------------------------
+
+    @property
+    def cancelled(self) -> bool:
+        """True once the engine shut the plug-in down or closed the pipe."""
+        return self._cancelled.is_set()
+
+    def wait_cancelled(self, timeout: float | None = None) -> bool:
+        """Sleep up to ``timeout`` seconds, waking early on cancellation."""
+        return self._cancelled.wait(timeout)

@@ -1,0 +1,316 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""The dispatcher: a reader that never blocks on a command, and one worker.
+
+The reader thread turns bytes into messages and answers routed methods at
+once (so a ping is answered in microseconds even while a command runs). Work a
+route hands to :meth:`Dispatcher.submit` runs on a single worker thread, one
+job at a time, in arrival order. Every outgoing message is framed and written
+whole under a lock, so the reader, the worker and heartbeats never interleave.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from ._errors import InternalError, MethodNotFound, WireError
+from ._framing import Framer, FrameEvent
+from ._jsonrpc import Message, Request, Response
+from ._transport import READ_SIZE, Transport
+
+__all__ = ["NO_REPLY", "Codec", "Dispatcher", "Job"]
+
+logger = logging.getLogger("gassist_sdk.dispatcher")
+
+
+class _NoReply:
+    def __repr__(self) -> str:
+        return "NO_REPLY"
+
+
+NO_REPLY: Any = _NoReply()
+"""Returned by a route whose request is answered later (by notifications)."""
+
+
+class Codec(Protocol):
+    """One wire protocol: a framer plus message translation."""
+
+    name: str
+    framer: Framer
+    heartbeat_interval: float | None
+
+    def decode(self, payload: bytes) -> list[Message]: ...
+
+    def encode(self, message: Message) -> bytes | None: ...
+
+    def heartbeat(self) -> bytes | None: ...
+
+
+class Job:
+    """A unit of work for the worker, with a cancellation flag it can read."""
+
+    __slots__ = ("_callbacks", "cancelled", "label", "on_drop", "run")
+
+    def __init__(self, run: Callable[[Job], None], label: str,
+                 on_drop: Callable[[str], None] | None = None) -> None:
+        self.run = run
+        self.label = label
+        self.on_drop = on_drop
+        self.cancelled = threading.Event()
+        self._callbacks: list[Callable[[], None]] = []
+
+    def on_cancel(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (from another thread) when the job is cancelled."""
+        self._callbacks.append(callback)
+        if self.cancelled.is_set():
+            callback()
+
+    def cancel(self) -> None:
+        """Set the flag and run the callbacks once."""
+        if self.cancelled.is_set():
+            return
+        self.cancelled.set()
+        for callback in self._callbacks:
+            try:
+                callback()
+            except Exception:
+                logger.exception("a cancellation callback of %s failed", self.label)
+
+
+Route = Callable[[Request], Any]
+
+
+class Dispatcher:
+    """Serves one codec over one transport.
+
+    Args:
+        transport: The byte stream.
+        codec: The wire protocol.
+        shutdown_grace: Seconds a running job gets to notice cancellation
+            when the stream ends or ``shutdown`` arrives.
+    """
+
+    def __init__(self, transport: Transport, codec: Codec, *, shutdown_grace: float = 1.5) -> None:
+        self.transport = transport
+        self.codec = codec
+        self.shutdown_grace = shutdown_grace
+        self._routes: dict[str, Route] = {}
+        self._write_lock = threading.Lock()
+        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._current: Job | None = None
+        self._stopping = threading.Event()
+        self._broken = False
+        self._worker = threading.Thread(target=self._work, name="gassist-worker", daemon=True)
+        self._heartbeat: threading.Thread | None = None
+        self._busy = threading.Event()
+
+    # -- configuration ------------------------------------------------------------
+
+    def route(self, method: str, handler: Route) -> None:
+        """Answer ``method`` on the reader thread with ``handler(request)``."""
+        self._routes[method] = handler
+
+    # -- outgoing -----------------------------------------------------------------
+
+    def send(self, message: Message) -> bool:
+        """Frame and write one message; False when the stream is gone."""
+        try:
+            data = self.codec.encode(message)
+        except WireError as exc:
+            logger.error("dropping an outgoing %s that cannot be encoded: %s",
+                         _describe(message), exc.message)
+            fallback = _encoding_fallback(message, exc)
+            if fallback is None:
+                return False
+            data = self.codec.encode(fallback)
+        if data is None:
+            return True
+        return self._write(data)
+
+    def _write(self, data: bytes) -> bool:
+        with self._write_lock:
+            if self._broken:
+                return False
+            try:
+                self.transport.write(data)
+            except OSError as exc:
+                self._broken = True
+                logger.warning("the engine's pipe is closed (%s); stopping", exc)
+                self._stopping.set()
+                return False
+        return True
+
+    def notify(self, method: str, params: dict[str, Any]) -> bool:
+        """Send a notification."""
+        return self.send(Request(method, params, notification=True))
+
+    def respond(self, request_id: Any, result: Any) -> bool:
+        """Send a successful response."""
+        return self.send(Response(request_id, result))
+
+    def respond_error(self, request_id: Any, error: WireError) -> bool:
+        """Send an error response."""
+        return self.send(Response(request_id, error=error.to_wire()))
+
+    # -- work ---------------------------------------------------------------------
+
+    def submit(self, job: Job) -> None:
+        """Queue ``job`` for the worker (arrival order, one at a time)."""
+        if self._stopping.is_set():
+            if job.on_drop is not None:
+                job.on_drop("the plug-in is shutting down")
+            return
+        self._jobs.put(job)
+
+    @property
+    def current_job(self) -> Job | None:
+        return self._current
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            if self._stopping.is_set():
+                if job.on_drop is not None:
+                    job.on_drop("the plug-in is shutting down")
+                continue
+            self._current = job
+            self._busy.set()
+            try:
+                job.run(job)
+            except BaseException:  # a job must never take the worker down
+                logger.exception("job %s failed outside its own error handling", job.label)
+            finally:
+                self._busy.clear()
+                self._current = None
+
+    def _beat(self, interval: float) -> None:
+        while not self._stopping.is_set():
+            self._busy.wait()
+            if self._stopping.wait(interval):
+                return
+            if self._busy.is_set():
+                data = self.codec.heartbeat()
+                if data is not None:
+                    self._write(data)
+
+    # -- reading ------------------------------------------------------------------
+
+    def serve(self, initial: bytes = b"") -> None:
+        """Read and dispatch until end of stream or :meth:`stop`; then wind down."""
+        self._worker.start()
+        if self.codec.heartbeat_interval:
+            self._heartbeat = threading.Thread(target=self._beat, args=(self.codec.heartbeat_interval,),
+                                               name="gassist-heartbeat", daemon=True)
+            self._heartbeat.start()
+        framer = self.codec.framer
+        try:
+            if initial:
+                self._handle_events(framer.feed(initial))
+            while not self._stopping.is_set():
+                try:
+                    data = self.transport.read(READ_SIZE)
+                except OSError as exc:
+                    logger.warning("reading the engine's pipe failed: %s", exc)
+                    break
+                if not data:
+                    events = framer.finish()
+                    if events:
+                        logger.warning("stream ended mid-message: %s", events[-1])
+                    logger.info("the engine closed the pipe")
+                    break
+                self._handle_events(framer.feed(data))
+        finally:
+            self._wind_down()
+
+    def stop(self) -> None:
+        """Ask :meth:`serve` to return after the current message."""
+        self._stopping.set()
+
+    def _handle_events(self, events: list[FrameEvent]) -> None:
+        for event in events:
+            if self._stopping.is_set():
+                return
+            if isinstance(event, bytes):
+                self._handle_payload(event)
+            else:
+                logger.warning("framing error: %s", event.message)
+                self.respond_error(None, event)
+
+    def _handle_payload(self, payload: bytes) -> None:
+        try:
+            messages = self.codec.decode(payload)
+        except WireError as exc:
+            logger.warning("rejected a message (%d bytes): %s", len(payload), exc.message)
+            self.respond_error(getattr(exc, "request_id", None), exc)
+            return
+        for message in messages:
+            if isinstance(message, Request):
+                self._handle_request(message)
+            else:
+                logger.debug("ignoring a response from the engine (id %r)", message.id)
+
+    def _handle_request(self, request: Request) -> None:
+        handler = self._routes.get(request.method)
+        if handler is None:
+            if request.notification:
+                logger.debug("ignoring unknown notification %r", request.method)
+            else:
+                self.respond_error(request.id, MethodNotFound(f"method not found: {request.method!r}"))
+            return
+        try:
+            result = handler(request)
+        except WireError as exc:
+            if not request.notification:
+                self.respond_error(request.id, exc)
+            return
+        except Exception:
+            logger.exception("the %r route failed", request.method)
+            if not request.notification:
+                self.respond_error(request.id, InternalError(f"{request.method} failed inside the plug-in"))
+            return
+        if result is not NO_REPLY and not request.notification:
+            self.respond(request.id, result)
+
+    def _wind_down(self) -> None:
+        self._stopping.set()
+        current = self._current
+        if current is not None:
+            current.cancel()
+        # Queued jobs that never started are answered, not silently lost.
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None and job.on_drop is not None:
+                job.on_drop("the plug-in is shutting down")
+        self._jobs.put(None)
+        self._busy.set()  # release the heartbeat thread
+        self._worker.join(self.shutdown_grace)
+        if self._worker.is_alive():
+            logger.warning("command %s ignored cancellation; exiting without it",
+                           current.label if current else "?")
+        self.transport.close()
+
+
+def _describe(message: Message) -> str:
+    if isinstance(message, Request):
+        return f"{message.method!r} notification"
+    return f"response to {message.id!r}"
+
+
+def _encoding_fallback(message: Message, error: WireError) -> Message | None:
+    """A message that says what went wrong instead of one that could not be sent."""
+    if isinstance(message, Response):
+        return Response(message.id, error=InternalError(error.message).to_wire())
+    if message.method in ("complete", "stream") and "request_id" in message.params:
+        return Request("error", {"request_id": message.params["request_id"], "code": -32603,
+                                 "message": "the plug-in produced a reply it could not encode"},
+                       notification=True)
+    return None

@@ -1,0 +1,465 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""Signature + type hints + docstring -> command model, schema and validator.
+
+Pure: nothing here talks to the wire. :func:`inspect_command` builds a
+:class:`CommandSpec` at decoration time and raises :class:`RegistrationError`
+naming the function for anything it cannot serve; :meth:`CommandSpec.bind`
+validates and coerces the engine's arguments before the handler runs.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import json
+import math
+import re
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._errors import InvalidParams, RegistrationError
+
+__all__ = ["CommandSpec", "ParamSpec", "Range", "inspect_command", "parse_docstring"]
+
+RESERVED_PREFIX = "rise_"
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Range:
+    """Bounds for a number parameter, used as ``Annotated[int, Range(0, 100)]``.
+
+    Enforced before the handler runs and stated in the manifest description.
+    """
+
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter as the engine sees it."""
+
+    name: str
+    type: str  # string | integer | number | boolean | array | object | any
+    description: str = ""
+    required: bool = True
+    default: Any = None
+    enum: tuple[Any, ...] | None = None
+    items: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    enum_class: type[enum.Enum] | None = None
+
+    def manifest_entry(self) -> dict[str, Any]:
+        """The flat ``properties`` entry of the manifest."""
+        entry: dict[str, Any] = {"type": "string" if self.type == "any" else self.type}
+        description = self.description
+        bounds = _range_phrase(self.minimum, self.maximum)
+        if bounds:
+            description = f"{description} ({bounds})" if description else bounds.capitalize()
+        entry["description"] = description
+        if self.enum is not None:
+            entry["enum"] = list(self.enum)
+        if self.type == "array":
+            entry["items"] = {"type": self.items or "string"}
+        return entry
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A registered command: what the manifest says and how to call the handler."""
+
+    name: str
+    description: str
+    tags: tuple[str, ...]
+    params: tuple[ParamSpec, ...]
+    context_param: str | None = None
+    context_as_list: bool = False
+    system_info_param: str | None = None
+    is_async: bool = False
+    accepts_extra: bool = False
+    _by_name: dict[str, ParamSpec] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_name.update({p.name: p for p in self.params})
+
+    def manifest_entry(self) -> dict[str, Any]:
+        """The manifest's ``functions`` entry (flat form, stable key order)."""
+        entry: dict[str, Any] = {"name": self.name, "description": self.description,
+                                 "tags": list(self.tags)}
+        entry["properties"] = {p.name: p.manifest_entry() for p in self.params}
+        entry["required"] = [p.name for p in self.params if p.required]
+        return entry
+
+    def bind(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        """Validate and coerce the engine's arguments into handler keyword arguments.
+
+        Raises:
+            InvalidParams: With one readable sentence per problem.
+        """
+        if not isinstance(arguments, dict):
+            raise InvalidParams(f"{self.name}: arguments must be an object, "
+                                f"got {type(arguments).__name__}")
+        problems: list[str] = []
+        bound: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for raw_key, value in arguments.items():
+            key = raw_key.strip() if isinstance(raw_key, str) else raw_key
+            spec = self._by_name.get(key)
+            if spec is None:
+                if self.accepts_extra:
+                    extra[key] = value
+                else:
+                    problems.append(f"unknown argument {key!r}" + self._accepted())
+                continue
+            if value is None and not spec.required:
+                continue
+            try:
+                bound[key] = coerce(spec, value)
+            except ValueError as exc:
+                problems.append(str(exc))
+        for spec in self.params:
+            if spec.name not in bound and spec.name not in extra:
+                if spec.required and not any(spec.name in p for p in problems):
+                    hint = f" ({spec.description})" if spec.description else ""
+                    problems.append(f"missing required argument {spec.name!r}{hint}")
+        if problems:
+            raise InvalidParams(f"{self.name}: " + "; ".join(problems))
+        bound.update(extra)
+        return bound
+
+    def _accepted(self) -> str:
+        if not self.params:
+            return f"; {self.name} takes no arguments"
+        return f"; {self.name} accepts: " + ", ".join(p.name for p in self.params)
+
+
+# -- coercion -----------------------------------------------------------------------
+
+_TRUE = {"true", "yes", "y", "on", "1"}
+_FALSE = {"false", "no", "n", "off", "0"}
+_INT = re.compile(r"^[+-]?\d+$")
+_ARTICLE = {"integer": "an integer", "number": "a number", "boolean": "true or false",
+            "string": "a string", "array": "a list", "object": "an object"}
+
+
+def _range_phrase(minimum: float | None, maximum: float | None) -> str:
+    def fmt(x: float) -> str:
+        return str(int(x)) if float(x).is_integer() else str(x)
+
+    if minimum is not None and maximum is not None:
+        return f"{fmt(minimum)}–{fmt(maximum)}"
+    if minimum is not None:
+        return f"at least {fmt(minimum)}"
+    if maximum is not None:
+        return f"at most {fmt(maximum)}"
+    return ""
+
+
+def _expectation(spec: ParamSpec) -> str:
+    if spec.enum is not None:
+        return "one of " + ", ".join(repr(v) for v in spec.enum)
+    phrase = _ARTICLE.get(spec.type, "a value")
+    bounds = _range_phrase(spec.minimum, spec.maximum)
+    return f"{phrase} {bounds}" if bounds else phrase
+
+
+def _fail(spec: ParamSpec, value: Any) -> ValueError:
+    shown = repr(value) if not isinstance(value, (dict, list)) else json.dumps(value)[:60]
+    return ValueError(f"{spec.name} must be {_expectation(spec)}, got {shown}")
+
+
+def _scalar(kind: str, spec: ParamSpec, value: Any) -> Any:
+    if kind == "any" or kind == "object":
+        if kind == "object" and not isinstance(value, dict):
+            raise _fail(spec, value)
+        return value
+    if kind == "string":
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        raise _fail(spec, value)
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in _TRUE:
+                return True
+            if word in _FALSE:
+                return False
+        raise _fail(spec, value)
+    if isinstance(value, bool):
+        raise _fail(spec, value)
+    if kind == "integer":
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str):
+            text = value.strip()
+            if _INT.match(text):
+                return int(text)
+            try:
+                number = float(text)
+            except ValueError:
+                raise _fail(spec, value) from None
+            if number.is_integer():
+                return int(number)
+        raise _fail(spec, value)
+    if kind == "number":
+        if isinstance(value, (int, float)):
+            result = float(value)
+        elif isinstance(value, str):
+            try:
+                result = float(value.strip())
+            except ValueError:
+                raise _fail(spec, value) from None
+        else:
+            raise _fail(spec, value)
+        if not math.isfinite(result):
+            raise _fail(spec, value)
+        return result
+    raise _fail(spec, value)  # pragma: no cover - kinds are closed
+
+
+def coerce(spec: ParamSpec, value: Any) -> Any:
+    """Coerce one value to what ``spec`` declares, or raise ``ValueError``."""
+    if spec.type == "array":
+        if isinstance(value, str) and value.strip().startswith("["):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise _fail(spec, value) from None
+        if not isinstance(value, list):
+            value = [value]  # a lone item is unambiguous
+        item = ParamSpec(spec.name + "[]", spec.items or "any", enum=spec.enum)
+        return [_check_choice(item, _scalar(item.type, item, v)) for v in value]
+    result = _scalar(spec.type, spec, value)
+    result = _check_choice(spec, result)
+    if spec.type in ("integer", "number"):
+        if (spec.minimum is not None and result < spec.minimum) or (
+            spec.maximum is not None and result > spec.maximum
+        ):
+            raise _fail(spec, value)
+    if spec.enum_class is not None:
+        return spec.enum_class(result)
+    return result
+
+
+def _check_choice(spec: ParamSpec, value: Any) -> Any:
+    if spec.enum is None or value in spec.enum:
+        return value
+    if isinstance(value, str):
+        folded = [c for c in spec.enum if isinstance(c, str) and c.lower() == value.strip().lower()]
+        if len(folded) == 1:
+            return folded[0]
+    raise _fail(spec, value)
+
+
+# -- introspection --------------------------------------------------------------------
+
+_SIMPLE = {str: "string", int: "integer", float: "number", bool: "boolean", dict: "object"}
+
+
+def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
+    """Summary paragraph and ``Args:`` descriptions of a Google-style docstring."""
+    if not doc:
+        return "", {}
+    lines = inspect.cleandoc(doc).splitlines()
+    summary: list[str] = []
+    for line in lines:
+        if not line.strip():
+            break
+        summary.append(line.strip())
+    args: dict[str, str] = {}
+    in_args = False
+    current: str | None = None
+    base_indent = 0
+    for line in lines:
+        stripped = line.strip()
+        if re.match(r"^(Args|Arguments|Parameters|Params):\s*$", stripped):
+            in_args, current = True, None
+            continue
+        if not in_args:
+            continue
+        if not stripped:
+            continue
+        indent = len(line) - len(line.lstrip())
+        if re.match(r"^[A-Z][A-Za-z ]*:\s*$", stripped) and indent == 0:
+            in_args = False  # the next section (Returns:, Raises:, ...)
+            continue
+        match = re.match(r"^\*{0,2}(\w+)\s*(\([^)]*\))?\s*:\s*(.*)$", stripped)
+        if match and (current is None or indent <= base_indent):
+            current, base_indent = match.group(1), indent
+            args[current] = match.group(3).strip()
+        elif current is not None:
+            args[current] = (args[current] + " " + stripped).strip()
+    return " ".join(summary), args
+
+
+def _is_context_type(tp: Any) -> bool:
+    from ._context import Context
+
+    return isinstance(tp, type) and issubclass(tp, Context)
+
+
+def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(tp))
+        if len(args) == 1:
+            return args[0], optional
+        raise TypeError(f"unions other than Optional[T] are not supported ({tp!r})")
+    return tp, False
+
+
+def _param_from_hint(func_name: str, name: str, hint: Any, default: Any,
+                     doc_description: str) -> ParamSpec:
+    description_parts: list[str] = []
+    minimum = maximum = None
+    if typing.get_origin(hint) is typing.Annotated:
+        base, *meta = typing.get_args(hint)
+        for item in meta:
+            if isinstance(item, str):
+                description_parts.append(item)
+            elif isinstance(item, Range):
+                minimum, maximum = item.min, item.max
+            else:  # annotated-types style constraints (ge/le/gt/lt)
+                minimum = getattr(item, "ge", getattr(item, "gt", minimum))
+                maximum = getattr(item, "le", getattr(item, "lt", maximum))
+        hint = base
+    try:
+        hint, optional = _unwrap_optional(hint)
+    except TypeError as exc:
+        raise RegistrationError(f"{func_name}(): parameter {name!r}: {exc}") from None
+    if typing.get_origin(hint) is typing.Annotated:
+        return _param_from_hint(func_name, name, hint, default, doc_description)
+    has_default = default is not inspect.Parameter.empty
+    required = not has_default and not optional
+    description = " ".join(description_parts) or doc_description
+    common: dict[str, Any] = {"name": name, "description": description, "required": required,
+                              "default": default if has_default else None,
+                              "minimum": minimum, "maximum": maximum}
+    if hint is inspect.Parameter.empty or hint is Any:
+        return ParamSpec(type="any", **common)
+    if hint in _SIMPLE:
+        kind = _SIMPLE[hint]
+        if (minimum is not None or maximum is not None) and kind not in ("integer", "number"):
+            raise RegistrationError(f"{func_name}(): parameter {name!r}: Range applies to "
+                                    "int and float only")
+        return ParamSpec(type=kind, **common)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        values = tuple(member.value for member in hint)
+        kinds = {_SIMPLE.get(type(v)) for v in values}
+        if len(kinds) != 1 or None in kinds:
+            raise RegistrationError(f"{func_name}(): parameter {name!r}: enum {hint.__name__} "
+                                    "must have values of one simple type (str or int)")
+        return ParamSpec(type=kinds.pop() or "string", enum=values, enum_class=hint, **common)
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        values = typing.get_args(hint)
+        kinds = {_SIMPLE.get(type(v)) for v in values}
+        if len(kinds) != 1 or None in kinds:
+            raise RegistrationError(f"{func_name}(): parameter {name!r}: Literal values must "
+                                    "all be of one simple type")
+        return ParamSpec(type=kinds.pop() or "string", enum=tuple(values), **common)
+    if origin in (list, typing.List) or hint is list:  # noqa: UP006
+        args = typing.get_args(hint)
+        item_kind = "any"
+        item_enum = None
+        if args:
+            item = _param_from_hint(func_name, name, args[0], inspect.Parameter.empty, "")
+            if item.type in ("array", "object"):
+                raise RegistrationError(f"{func_name}(): parameter {name!r}: lists of lists or "
+                                        "objects are not supported")
+            item_kind, item_enum = item.type, item.enum
+        return ParamSpec(type="array", items=None if item_kind == "any" else item_kind,
+                         enum=item_enum, **common)
+    raise RegistrationError(
+        f"{func_name}(): parameter {name!r} has unsupported type {hint!r}; use str, int, float, "
+        "bool, list[T], Literal[...], an Enum, or Optional of those"
+    )
+
+
+def inspect_command(func: Callable[..., Any], *, name: str | None = None,
+                    description: str | None = None, tags: typing.Iterable[str] = ()) -> CommandSpec:
+    """Build the model of a command from its function.
+
+    Raises:
+        RegistrationError: The function cannot be served as a command; the
+            message names it and says what to change.
+    """
+    if not callable(func):
+        raise RegistrationError(f"@command must decorate a function, got {func!r}")
+    func_name = getattr(func, "__name__", repr(func))
+    if func_name == "<lambda>" and name is None:
+        raise RegistrationError("a lambda cannot be a command: give it a name with def")
+    command_name = name or func_name
+    if not _NAME.match(command_name):
+        raise RegistrationError(f"{func_name}(): command name {command_name!r} must start with a "
+                                "letter and contain only letters, digits and underscores")
+    if command_name.lower().startswith(RESERVED_PREFIX):
+        raise RegistrationError(f"{func_name}(): command names starting with {RESERVED_PREFIX!r} "
+                                "are reserved by the G-Assist engine")
+    try:
+        hints = typing.get_type_hints(func, include_extras=True)
+    except Exception as exc:
+        raise RegistrationError(f"{func_name}(): cannot resolve its type hints: {exc}") from None
+    summary, arg_docs = parse_docstring(inspect.getdoc(func))
+    params: list[ParamSpec] = []
+    context_param = system_info_param = None
+    context_as_list = accepts_extra = False
+    for param in inspect.signature(func).parameters.values():
+        if param.kind is inspect.Parameter.VAR_POSITIONAL:
+            raise RegistrationError(f"{func_name}(): *{param.name} is not supported; the engine "
+                                    "passes arguments by name")
+        if param.kind is inspect.Parameter.VAR_KEYWORD:
+            accepts_extra = True
+            continue
+        if param.kind is inspect.Parameter.POSITIONAL_ONLY:
+            raise RegistrationError(f"{func_name}(): positional-only parameter {param.name!r} "
+                                    "cannot receive named arguments")
+        hint = hints.get(param.name, inspect.Parameter.empty)
+        base = typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
+        base = _unwrap_optional(base)[0] if typing.get_origin(base) in (typing.Union,
+                                                                          types.UnionType) else base
+        if _is_context_type(base) or (param.name == "context" and hint is inspect.Parameter.empty):
+            context_param = param.name
+            continue
+        if param.name == "context" and (base is list or typing.get_origin(base) is list):
+            context_param, context_as_list = param.name, True
+            continue
+        if param.name == "system_info":
+            system_info_param = param.name
+            continue
+        if param.name.startswith("_"):
+            raise RegistrationError(f"{func_name}(): parameter {param.name!r} starts with '_'; "
+                                    "the engine's model cannot be asked for private names")
+        params.append(_param_from_hint(func_name, param.name, hint, param.default,
+                                       arg_docs.get(param.name, "")))
+    if description is None:
+        description = summary
+    if not description:
+        # NVIDIA-style handlers often have no docstring; the model still needs words.
+        description = command_name.replace("_", " ").capitalize()
+    return CommandSpec(
+        name=command_name,
+        description=description,
+        tags=tuple(tags),
+        params=tuple(params),
+        context_param=context_param,
+        context_as_list=context_as_list,
+        system_info_param=system_info_param,
+        is_async=inspect.iscoroutinefunction(func),
+        accepts_extra=accepts_extra,
+    )

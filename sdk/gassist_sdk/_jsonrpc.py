@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""JSON-RPC 2.0 messages and the V2 codec (one message body <-> one message).
+
+The message model here is also what the legacy V1 codec translates to and
+from, so the dispatcher serves both protocols without knowing which it speaks.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from ._errors import InternalError, InvalidRequest, ParseError, WireError
+from ._framing import LengthPrefixFramer
+
+__all__ = ["Message", "Request", "Response", "V2Codec", "decode_message", "encode_message"]
+
+RequestId = Union[int, str, None]
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request (``id`` set) or a notification (``notification`` true)."""
+
+    method: str
+    params: dict[str, Any] = field(default_factory=dict)
+    id: RequestId = None
+    notification: bool = False
+
+
+@dataclass(frozen=True)
+class Response:
+    """A response to a request: ``result`` or ``error`` (a JSON-RPC error object)."""
+
+    id: RequestId
+    result: Any = None
+    error: dict[str, Any] | None = None
+
+
+Message = Union[Request, Response]
+
+_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_decoder = json.JSONDecoder()
+
+
+def _valid_id(value: Any) -> bool:
+    return value is None or (isinstance(value, (int, str)) and not isinstance(value, bool))
+
+
+def decode_message(payload: bytes) -> Message:
+    """Decode one JSON-RPC message body.
+
+    Raises:
+        ParseError: The body is not UTF-8 JSON.
+        InvalidRequest: It is JSON but not a JSON-RPC 2.0 message. ``request_id``
+            on the error is the id when one could be read.
+    """
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"message is not valid UTF-8 (byte {exc.start})") from None
+    try:
+        obj = _decoder.decode(text)
+    except ValueError as exc:
+        raise ParseError(f"invalid JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        kind = "a batch (array)" if isinstance(obj, list) else type(obj).__name__
+        raise InvalidRequest(f"expected a JSON-RPC object, got {kind}")
+    raw_id = obj.get("id")
+    request_id = raw_id if _valid_id(raw_id) else None
+    if obj.get("jsonrpc") != "2.0":
+        raise _with_id(InvalidRequest('missing or wrong "jsonrpc" member (must be "2.0")'),
+                       request_id)
+    if not _valid_id(raw_id):
+        raise InvalidRequest(f"invalid id {raw_id!r}: must be a string, an integer or null")
+    method = obj.get("method")
+    if method is not None:
+        if not isinstance(method, str) or not method:
+            raise _with_id(InvalidRequest('"method" must be a non-empty string'), request_id)
+        params = obj.get("params", {})
+        if params is None:
+            params = {}
+        if not isinstance(params, dict):
+            raise _with_id(InvalidRequest('"params" must be an object'), request_id)
+        return Request(method, params, raw_id, notification="id" not in obj)
+    if "result" in obj or "error" in obj:
+        error = obj.get("error")
+        if error is not None and not isinstance(error, dict):
+            raise InvalidRequest('"error" must be an object')
+        return Response(raw_id, obj.get("result"), error)
+    raise _with_id(InvalidRequest('neither "method" nor "result"/"error" present'), request_id)
+
+
+def _with_id(error: WireError, request_id: RequestId) -> WireError:
+    error.request_id = request_id  # type: ignore[attr-defined]
+    return error
+
+
+def encode_message(message: Message) -> bytes:
+    """Encode a message as compact UTF-8 JSON.
+
+    Raises:
+        InternalError: A value in the message cannot be represented in JSON.
+    """
+    obj: dict[str, Any] = {"jsonrpc": "2.0"}
+    if isinstance(message, Request):
+        if not message.notification:
+            obj["id"] = message.id
+        obj["method"] = message.method
+        obj["params"] = message.params
+    else:
+        obj["id"] = message.id
+        if message.error is not None:
+            obj["error"] = message.error
+        else:
+            obj["result"] = message.result
+    try:
+        return _encoder.encode(obj).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise InternalError(f"message cannot be encoded as JSON: {exc}") from None
+
+
+class V2Codec:
+    """Protocol V2: length-prefixed JSON-RPC 2.0."""
+
+    name = "v2"
+    heartbeat_interval: float | None = None
+
+    def __init__(self) -> None:
+        self.framer = LengthPrefixFramer()
+
+    def decode(self, payload: bytes) -> list[Message]:
+        return [decode_message(payload)]
+
+    def encode(self, message: Message) -> bytes | None:
+        return self.framer.encode(encode_message(message))
+
+    def heartbeat(self) -> bytes | None:
+        return None

@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""Plug-in log file: ``<plug-in folder>/<name>.log``, rotated, never stdout.
+
+Only the ``gassist_sdk`` logger and the plug-in's own logger are configured —
+never the root logger, so a plug-in's own ``logging`` setup keeps working.
+Nothing is written until something is logged (a quiet plug-in leaves no file).
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+__all__ = ["LOG_DIR_ENV", "LOG_LEVEL_ENV", "RedactingFilter", "configure_logging"]
+
+LOG_DIR_ENV = "GASSIST_LOG_DIR"
+LOG_LEVEL_ENV = "GASSIST_LOG_LEVEL"
+MAX_BYTES = 1024 * 1024
+BACKUPS = 2
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces known secret values with ``***`` in every record it sees."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+
+    def add(self, secrets: Iterable[str]) -> None:
+        """Start hiding these values (empty and very short values are ignored)."""
+        self._secrets.update(s for s in secrets if isinstance(s, str) and len(s) >= 4)
+        if self._secrets:
+            ordered = sorted(self._secrets, key=len, reverse=True)
+            self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret replaced."""
+        if self._pattern is None:
+            return text
+        return self._pattern.sub("***", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._pattern is not None:
+            message = record.getMessage()
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.msg = self.redact(message)
+            record.args = None
+            if record.exc_text:
+                record.exc_text = self.redact(record.exc_text)
+        return True
+
+
+def log_directory(plugin_dir: Path) -> Path:
+    """Where the log goes: ``$GASSIST_LOG_DIR`` or the plug-in folder."""
+    override = os.environ.get(LOG_DIR_ENV)
+    return Path(override) if override else plugin_dir
+
+
+def configure_logging(name: str, plugin_dir: Path, redactor: RedactingFilter,
+                      loggers: Iterable[logging.Logger]) -> Path | None:
+    """Attach one rotating file handler to the SDK's and the plug-in's loggers.
+
+    Returns:
+        The log file path, or None when no writable location exists (logging
+        then stays off rather than failing the plug-in).
+    """
+    level_name = os.environ.get(LOG_LEVEL_ENV, "INFO").upper()
+    level = getattr(logging, level_name, logging.INFO)
+    directory = log_directory(plugin_dir)
+    path = directory / f"{name}.log"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True)
+    except OSError:
+        handler = logging.NullHandler()
+        path = None  # type: ignore[assignment]
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(redactor)
+    for logger in loggers:
+        for old in [h for h in logger.handlers if getattr(h, "_gassist", False)]:
+            logger.removeHandler(old)
+            old.close()
+        handler._gassist = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
+    return path

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""manifest.json generated from the registered commands, and drift checks."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["dumps_manifest", "manifest_diff", "manifest_drift", "read_manifest"]
+
+MANIFEST_NAME = "manifest.json"
+
+
+def dumps_manifest(manifest: dict[str, Any]) -> str:
+    """The canonical text of a manifest: 2-space JSON, UTF-8 as-is, final newline."""
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest at ``path`` (BOM tolerated), or None when absent or unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data = json.loads(text)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def manifest_diff(generated: dict[str, Any], path: Path) -> str:
+    """A unified diff from the file at ``path`` to the generated manifest ("" when equal)."""
+    try:
+        current = path.read_text(encoding="utf-8-sig")
+    except OSError:
+        current = ""
+    wanted = dumps_manifest(generated)
+    if current.replace("\r\n", "\n") == wanted:
+        return ""
+    return "".join(difflib.unified_diff(current.splitlines(keepends=True),
+                                        wanted.splitlines(keepends=True),
+                                        fromfile=str(path), tofile="generated from code"))
+
+
+def manifest_drift(generated: dict[str, Any], on_disk: dict[str, Any]) -> list[str]:
+    """Human-readable differences that change what the engine would call."""
+    problems: list[str] = []
+
+    def functions(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        items = manifest.get("functions")
+        if not isinstance(items, list):
+            return {}
+        return {f["name"]: f for f in items if isinstance(f, dict) and isinstance(f.get("name"), str)}
+
+    code, disk = functions(generated), functions(on_disk)
+    for name in sorted(set(disk) - set(code)):
+        problems.append(f"manifest.json declares {name!r}, which the code does not register")
+    for name in sorted(set(code) - set(disk)):
+        problems.append(f"the code registers {name!r}, which manifest.json does not declare")
+    for name in sorted(set(code) & set(disk)):
+        declared = disk[name].get("properties")
+        if not isinstance(declared, dict):
+            schema = disk[name].get("parameters")
+            declared = schema.get("properties") if isinstance(schema, dict) else {}
+        declared_names = set(declared or {})
+        code_names = set(code[name].get("properties", {}))
+        if declared_names != code_names:
+            problems.append(f"{name!r}: manifest.json parameters {sorted(declared_names)} differ "
+                            f"from the code's {sorted(code_names)}")
+    return problems

@@ -1,0 +1,485 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""The :class:`Plugin` facade: registration, the G-Assist methods, and ``run()``."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ._context import Context, LogLevel
+from ._dispatcher import NO_REPLY, Codec, Dispatcher, Job
+from ._errors import (
+    METHOD_NOT_FOUND,
+    PLUGIN_ERROR,
+    TIMEOUT,
+    CommandError,
+    InvalidParams,
+    RegistrationError,
+    WireError,
+)
+from ._introspect import CommandSpec, inspect_command
+from ._jsonrpc import Request, V2Codec
+from ._legacy import V1Codec
+from ._logging import RedactingFilter, configure_logging
+from ._manifest import MANIFEST_NAME, dumps_manifest, manifest_diff, manifest_drift, read_manifest
+from ._render import RenderError, render_result
+from ._transport import READ_SIZE, Transport, open_stdio
+
+__all__ = ["Plugin"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+_INVOCATION_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_sdk_logger = logging.getLogger("gassist_sdk")
+ON_INPUT = "on_input"
+
+
+def _caller_dir() -> Path:
+    """Folder of the module that created the Plugin (the plug-in folder)."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent
+    frame = inspect.currentframe()
+    try:
+        caller = frame.f_back.f_back if frame and frame.f_back else None
+        filename = caller.f_globals.get("__file__") if caller else None
+    finally:
+        del frame
+    return Path(filename).resolve().parent if filename else Path.cwd()
+
+
+class _Command:
+    __slots__ = ("func", "spec")
+
+    def __init__(self, spec: CommandSpec, func: Callable[..., Any]) -> None:
+        self.spec = spec
+        self.func = func
+
+
+def detect_protocol(first: bytes) -> str:
+    """``"v2"`` when the first byte can start a length header, else ``"v1"``."""
+    return "v2" if first[:1] and first[0] < 0x09 else "v1"
+
+
+class Plugin:
+    """A G-Assist plug-in.
+
+    Args:
+        name: The invocation name (the plug-in's folder name).
+        version: Shown to the engine at ``initialize``.
+        description: What the plug-in does, for the manifest.
+        persistent: One process for the whole G-Assist session (the default)
+            or a launch per call.
+        tethered: V1 only: send heartbeats while a command runs.
+        executable: The manifest's ``executable`` (``plugin.py`` by default).
+        config: A dataclass describing ``config.json`` (see ``docs/config.md``).
+        plugin_dir: The plug-in folder; by default the folder of the module
+            that creates the Plugin.
+
+    Example:
+        >>> plugin = Plugin("hello", version="1.0.0", description="Says hello")
+        >>> @plugin.command()
+        ... def greet(name: str) -> str:
+        ...     '''Greet someone by name.'''
+        ...     return f"Hello, {name}!"
+    """
+
+    def __init__(
+        self,
+        name: str,
+        version: str = "1.0.0",
+        description: str = "",
+        *,
+        persistent: bool = True,
+        tethered: bool = False,
+        executable: str = "plugin.py",
+        config: type | None = None,
+        plugin_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        if not isinstance(name, str) or not _INVOCATION_NAME.match(name):
+            raise RegistrationError(f"plug-in name {name!r} is not a valid invocation name: use a "
+                                    "letter followed by letters, digits, '-' or '_'")
+        self.name = name
+        self.version = str(version)
+        self.description = description
+        self.persistent = persistent
+        self.tethered = tethered
+        self.executable = executable
+        self.config_class = config
+        self.plugin_dir = Path(plugin_dir).resolve() if plugin_dir else _caller_dir()
+        self.logger = logging.getLogger(f"gassist.{name}")
+        self.redactor = RedactingFilter()
+        self._commands: dict[str, _Command] = {}
+        self._input: _Command | None = None
+        self._current: Context | None = None
+        self._session_open = False
+        self._dispatcher: Dispatcher | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._config_state: Any = None
+
+    # -- registration -----------------------------------------------------------------
+
+    def command(self, name: str | Callable[..., Any] | None = None, description: str | None = None,
+                *, tags: tuple[str, ...] | list[str] = ()) -> Any:
+        """Register a function as a command the engine can call.
+
+        Usable as ``@plugin.command``, ``@plugin.command()`` or
+        ``@plugin.command("name", description=...)``. The parameters' types,
+        defaults and docstring become the manifest entry and the validator.
+
+        Raises:
+            RegistrationError: At decoration time, naming the function, for
+                duplicates, lambdas, ``*args``, unsupported types and names
+                reserved by the engine.
+        """
+        if callable(name):
+            return self.command()(name)
+
+        def decorate(func: F) -> F:
+            command_name = name or getattr(func, "__name__", "")
+            if command_name == ON_INPUT:
+                # NVIDIA's magic name: the passthrough handler, never advertised.
+                self.on_input(func)
+                return func
+            spec = inspect_command(func, name=name, description=description, tags=tags)
+            if spec.name in self._commands:
+                raise RegistrationError(f"{getattr(func, '__name__', func)!r}: a command named "
+                                        f"{spec.name!r} is already registered")
+            self._commands[spec.name] = _Command(spec, func)
+            return func
+
+        return decorate
+
+    def on_input(self, func: F) -> F:
+        """Register the handler of follow-up user turns in a passthrough session.
+
+        Its first parameter (other than a Context) receives the user's text.
+        """
+        spec = inspect_command(func, name=ON_INPUT, description="Follow-up input")
+        if self._input is not None:
+            raise RegistrationError(f"{getattr(func, '__name__', func)!r}: an input handler is "
+                                    "already registered")
+        if not spec.params:
+            raise RegistrationError(f"{getattr(func, '__name__', func)!r}: an input handler needs "
+                                    "a parameter for the user's text")
+        self._input = _Command(spec, func)
+        return func
+
+    @property
+    def commands(self) -> dict[str, CommandSpec]:
+        """The registered commands, by name."""
+        return {name: entry.spec for name, entry in self._commands.items()}
+
+    # -- NVIDIA-compatible helpers ------------------------------------------------------
+
+    def stream(self, data: str) -> None:
+        """Stream a chunk of text for the command now running."""
+        ctx = self._current
+        if ctx is None:
+            self.logger.warning("plugin.stream() called outside a command; text not sent")
+            return
+        ctx.stream(data)
+
+    def set_keep_session(self, keep: bool) -> None:
+        """Keep (or end) the passthrough session after the current reply."""
+        ctx = self._current
+        if ctx is None:
+            self.logger.warning("plugin.set_keep_session() called outside a command; ignored")
+            return
+        ctx.keep_session(keep)
+
+    def log(self, message: str, level: LogLevel | str = LogLevel.INFO) -> None:
+        """Log to the plug-in log file and send a ``log`` notification to the engine."""
+        level_name = level.value if isinstance(level, LogLevel) else str(level).lower()
+        self.logger.log(getattr(logging, level_name.upper(), logging.INFO), "%s", message)
+        self._send_log(message, level_name)
+
+    def _send_log(self, message: str, level: str) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.notify("log", {"level": level, "message": self.redactor.redact(message)})
+
+    # -- manifest -----------------------------------------------------------------------
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest.json for this plug-in, generated from the registered commands."""
+        manifest: dict[str, Any] = {
+            "manifestVersion": 1,
+            "name": self.name,
+            "version": self.version,
+            "description": self.description,
+            "executable": self.executable,
+            "persistent": self.persistent,
+            "protocol_version": "2.0",
+        }
+        if self.tethered:
+            manifest["tethered"] = True
+        manifest["functions"] = [entry.spec.manifest_entry() for entry in self._commands.values()]
+        return manifest
+
+    def _manifest_cli(self, check: bool) -> int:
+        out = sys.stdout if sys.stdout is not None else sys.__stdout__
+        manifest = self.manifest()
+        if not check:
+            if out is not None:
+                out.write(dumps_manifest(manifest))
+                out.flush()
+            return 0
+        path = self.plugin_dir / MANIFEST_NAME
+        diff = manifest_diff(manifest, path)
+        if diff:
+            sys.stderr.write(f"{path} is stale; regenerate it with: python plugin.py --manifest "
+                             f"> manifest.json (or gassist-build manifest)\n{diff}")
+            return 1
+        sys.stderr.write(f"{path} is up to date\n")
+        return 0
+
+    def _warn_manifest_drift(self) -> None:
+        on_disk = read_manifest(self.plugin_dir / MANIFEST_NAME)
+        if on_disk is None:
+            return
+        for problem in manifest_drift(self.manifest(), on_disk):
+            _sdk_logger.warning("%s; regenerate it with `python plugin.py --manifest`", problem)
+
+    # -- serving ------------------------------------------------------------------------
+
+    def run(self, protocol: str = "auto", argv: list[str] | None = None) -> None:
+        """Serve the engine over stdin/stdout until it shuts the plug-in down.
+
+        ``python plugin.py --manifest`` prints the manifest instead, and
+        ``--manifest --check`` compares it with manifest.json (exit 1 when stale).
+
+        Args:
+            protocol: ``"auto"`` (from the first byte), ``"v1"`` or ``"v2"``.
+            argv: Command-line arguments (default ``sys.argv[1:]``).
+        """
+        args = sys.argv[1:] if argv is None else argv
+        if "--manifest" in args:
+            sys.exit(self._manifest_cli("--check" in args))
+        self.enable_logging()
+        self._warn_manifest_drift()
+        try:
+            transport, _isolation = open_stdio()
+        except OSError as exc:
+            _sdk_logger.error("cannot serve: %s", exc)
+            sys.stderr.write(f"{self.name}: {exc}\n")
+            sys.exit(2)
+        self.serve(transport, protocol)
+
+    def enable_logging(self) -> Path | None:
+        """Send the SDK's and the plug-in's logs to ``<name>.log`` (see ``GASSIST_LOG_DIR``)."""
+        return configure_logging(self.name, self.plugin_dir, self.redactor,
+                                 [_sdk_logger, self.logger])
+
+    def serve(self, transport: Transport, protocol: str = "auto") -> None:
+        """Serve over any transport (``run()`` uses the engine's pipes; tests use memory)."""
+        initial = b""
+        if protocol == "auto":
+            try:
+                initial = transport.read(READ_SIZE)
+            except OSError as exc:
+                _sdk_logger.warning("reading the engine's pipe failed: %s", exc)
+                return
+            if not initial:
+                _sdk_logger.info("the engine closed the pipe before sending anything")
+                return
+            protocol = detect_protocol(initial)
+        codec: Codec
+        if protocol == "v2":
+            codec = V2Codec()
+        elif protocol == "v1":
+            codec = V1Codec(tethered=self.tethered or self._manifest_says_tethered())
+        else:
+            raise ValueError(f"protocol must be 'auto', 'v1' or 'v2', not {protocol!r}")
+        dispatcher = Dispatcher(transport, codec)
+        dispatcher.route("initialize", self._initialize)
+        dispatcher.route("ping", _pong)
+        dispatcher.route("execute", self._on_execute)
+        dispatcher.route("input", self._on_input)
+        dispatcher.route("shutdown", self._on_shutdown)
+        self._dispatcher = dispatcher
+        self._session_open = False
+        _sdk_logger.info("%s %s serving over protocol %s", self.name, self.version, codec.name)
+        try:
+            dispatcher.serve(initial)
+        finally:
+            self._dispatcher = None
+            if self._loop is not None:
+                self._loop.close()
+                self._loop = None
+            _sdk_logger.info("%s stopped", self.name)
+
+    def _manifest_says_tethered(self) -> bool:
+        on_disk = read_manifest(self.plugin_dir / MANIFEST_NAME)
+        return bool(on_disk and on_disk.get("tethered") is True)
+
+    # -- routes (reader thread) -----------------------------------------------------------
+
+    def _initialize(self, request: Request) -> dict[str, Any]:
+        engine = request.params.get("engine_version")
+        _sdk_logger.info("initialized by engine %s (protocol %s)", engine or "?",
+                         request.params.get("protocol_version", "?"))
+        return {
+            "name": self.name,
+            "version": self.version,
+            "description": self.description,
+            "protocol_version": "2.0",
+            "commands": [{"name": e.spec.name, "description": e.spec.description}
+                         for e in self._commands.values()],
+            "capabilities": ["streaming", "passthrough"],
+        }
+
+    def _on_execute(self, request: Request) -> Any:
+        assert self._dispatcher is not None
+        label = f"execute {request.params.get('function')!r} ({request.id!r})"
+        self._dispatcher.submit(Job(lambda job: self._execute(request, job), label,
+                                    lambda why: self._send_error(request.id, TIMEOUT, why)))
+        return NO_REPLY
+
+    def _on_input(self, request: Request) -> Any:
+        assert self._dispatcher is not None
+        # Acknowledge before queueing, so the ack always precedes the reply.
+        self._dispatcher.respond(request.id, {"acknowledged": True})
+        self._dispatcher.submit(Job(lambda job: self._continue(request, job),
+                                    f"input ({request.id!r})",
+                                    lambda why: self._send_error(request.id, TIMEOUT, why)))
+        return NO_REPLY
+
+    def _on_shutdown(self, request: Request) -> Any:
+        _sdk_logger.info("shutdown requested by the engine")
+        assert self._dispatcher is not None
+        self._dispatcher.stop()
+        return {}
+
+    # -- jobs (worker thread) ---------------------------------------------------------------
+
+    def _execute(self, request: Request, job: Job) -> None:
+        params = request.params
+        function = params.get("function")
+        entry = self._commands.get(function) if isinstance(function, str) else None
+        if entry is None:
+            known = ", ".join(sorted(self._commands)) or "none"
+            self._send_error(request.id, METHOD_NOT_FOUND,
+                             f"{self.name} has no function {function!r} (it has: {known})")
+            return
+        arguments = params.get("arguments")
+        self._call(request.id, entry, {} if arguments is None else arguments, job,
+                   params.get("context"), params.get("system_info"))
+
+    def _continue(self, request: Request, job: Job) -> None:
+        content = request.params.get("content")
+        if not self._session_open:
+            self._send_error(request.id, PLUGIN_ERROR,
+                             f"there is no open conversation with {self.name} to continue; "
+                             "start one with a command first")
+            return
+        if self._input is None:
+            self._session_open = False
+            self._send_error(request.id, PLUGIN_ERROR,
+                             f"{self.name} does not take follow-up input")
+            return
+        if not isinstance(content, str):
+            self._send_error(request.id, InvalidParams.code, 'input needs a string "content"')
+            return
+        first = self._input.spec.params[0].name
+        self._call(request.id, self._input, {first: content}, job, None, None)
+
+    def _call(self, request_id: Any, entry: _Command, arguments: Any, job: Job,
+              messages: Any, system_info: Any) -> None:
+        spec = entry.spec
+        ctx = Context(
+            messages=messages if isinstance(messages, list) else None,
+            system_info=system_info if isinstance(system_info, str) else None,
+            function=spec.name,
+            request_id=request_id,
+            plugin_dir=self.plugin_dir,
+            logger=self.logger,
+            config=self._config_state,
+            stream=lambda text: self._stream(request_id, text),
+            log=self._send_log,
+            cancelled=job.cancelled,
+        )
+        try:
+            kwargs = spec.bind(arguments)
+        except InvalidParams as exc:
+            _sdk_logger.info("rejected arguments for %s", spec.name)
+            self._send_error(request_id, exc.code, exc.message)
+            return
+        if spec.context_param:
+            kwargs[spec.context_param] = ctx.messages if spec.context_as_list else ctx
+        if spec.system_info_param:
+            kwargs[spec.system_info_param] = ctx.system_info
+        self._current = ctx
+        try:
+            result = self._invoke(entry, kwargs, job)
+            text = render_result(result)
+        except CommandError as exc:
+            self._complete(request_id, False, exc.message, ctx.keeps_session)
+        except RenderError as exc:
+            _sdk_logger.error("%s returned a value that cannot be shown: %s", spec.name, exc)
+            self._complete(request_id, False, str(exc), False)
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            self._send_error(request_id, TIMEOUT, f"{spec.name} was cancelled: the plug-in is "
+                             "shutting down")
+        except WireError as exc:
+            self._send_error(request_id, exc.code, exc.message)
+        except Exception as exc:
+            _sdk_logger.exception("%s raised", spec.name)
+            self._send_error(request_id, PLUGIN_ERROR,
+                             f"{spec.name} failed unexpectedly ({type(exc).__name__}); "
+                             f"the details are in {self.name}.log")
+        else:
+            self._complete(request_id, True, text, ctx.keeps_session)
+        finally:
+            self._current = None
+
+    def _invoke(self, entry: _Command, kwargs: dict[str, Any], job: Job) -> Any:
+        result = entry.func(**kwargs)
+        if inspect.isawaitable(result):
+            loop = self._event_loop()
+            task = loop.create_task(_await(result))
+            job.on_cancel(lambda: loop.call_soon_threadsafe(task.cancel))
+            result = loop.run_until_complete(task)
+        return result
+
+    def _event_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None or self._loop.is_closed():
+            self._loop = asyncio.new_event_loop()
+        return self._loop
+
+    # -- output -------------------------------------------------------------------------
+
+    def _stream(self, request_id: Any, text: str) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.notify("stream", {"request_id": request_id,
+                                               "data": self.redactor.redact(text)})
+
+    def _complete(self, request_id: Any, success: bool, text: str, keep_session: bool) -> None:
+        self._session_open = keep_session
+        if self._dispatcher is not None:
+            self._dispatcher.notify("complete", {"request_id": request_id, "success": success,
+                                                 "data": self.redactor.redact(text),
+                                                 "keep_session": keep_session})
+
+    def _send_error(self, request_id: Any, code: int, message: str) -> None:
+        self._session_open = False
+        if self._dispatcher is not None:
+            self._dispatcher.notify("error", {"request_id": request_id, "code": code,
+                                              "message": self.redactor.redact(message)})
+
+
+async def _await(awaitable: Any) -> Any:
+    return await awaitable
+
+
+def _pong(request: Request) -> dict[str, Any]:
+    if "timestamp" in request.params:
+        return {"timestamp": request.params["timestamp"]}
+    return {}
+
+

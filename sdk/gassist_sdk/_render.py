@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""Turn whatever a handler returns into the text the engine shows."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import json
+import os
+from typing import Any
+
+__all__ = ["RenderError", "render_result"]
+
+
+class RenderError(ValueError):
+    """The value cannot be shown as text; the message says why, for the user."""
+
+
+def render_result(value: Any) -> str:
+    """Text for a handler's return value.
+
+    ``str`` is sent as-is, ``None`` as nothing, numbers and booleans as
+    literals, mappings and sequences as readable Markdown.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return _render(value, 0, set())
+
+
+def _scalar(value: Any) -> str | None:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value) if isinstance(value, float) and value != value else str(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, enum.Enum):
+        return _scalar(value.value)
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)  # type: ignore[return-value]
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise RenderError(f"the command returned {len(value)} bytes of binary data, "
+                              "which cannot be shown as text") from None
+    return None
+
+
+def _render(value: Any, depth: int, seen: set[int]) -> str:
+    scalar = _scalar(value)
+    if scalar is not None:
+        return scalar
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, (set, frozenset, tuple)):
+        value = list(value)
+    if isinstance(value, (dict, list)):
+        if id(value) in seen:
+            raise RenderError("the command returned a value that contains itself "
+                              "(a circular reference), which cannot be shown as text")
+        seen.add(id(value))
+        try:
+            return _render_container(value, depth, seen)
+        finally:
+            seen.discard(id(value))
+    if type(value).__str__ is not object.__str__:
+        return str(value)
+    raise RenderError(f"the command returned a {type(value).__name__} object, "
+                      "which cannot be shown as text")
+
+
+def _render_container(value: dict[Any, Any] | list[Any], depth: int, seen: set[int]) -> str:
+    indent = "  " * depth
+    lines: list[str] = []
+    items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+    for key, item in items:
+        label = f"**{key}**: " if key is not None else ""
+        nested = isinstance(item, (dict, list, tuple, set, frozenset)) or (
+            dataclasses.is_dataclass(item) and not isinstance(item, type))
+        if nested:
+            body = _render(item, depth + 1, seen)
+            lines.append(f"{indent}- {label.rstrip(': ') + ':' if label else ''}".rstrip())
+            lines.append(body)
+        else:
+            lines.append(f"{indent}- {label}{_render(item, depth + 1, seen)}")
+    return "\n".join(lines)
