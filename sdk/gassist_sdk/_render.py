@@ -74,7 +74,7 @@ def _render(value: Any, depth: int, seen: set[int]) -> str:
             seen.discard(id(value))
     if type(value).__str__ is not object.__str__:
         return str(value)
-    raise RenderError(f"the command returned a {type(value).__name__} object, "
+    raise RenderError(f"the command returned a value of type {type(value).__name__}, "
                       "which cannot be shown as text")
 
 
@@ -86,7 +86,16 @@ def _render_container(value: dict[Any, Any] | list[Any], depth: int, seen: set[i
         label = f"**{key}**: " if key is not None else ""
         nested = isinstance(item, (dict, list, tuple, set, frozenset)) or (
             dataclasses.is_dataclass(item) and not isinstance(item, type))
-        if nested:
+        if isinstance(item, dict) and item and not any(
+                isinstance(v, (dict, list, tuple, set, frozenset)) for v in item.values()):
+            if id(item) in seen:
+                raise RenderError("the command returned a value that contains itself "
+                                  "(a circular reference), which cannot be shown as text")
+            flat = "; ".join(f"**{k}**: {_render(v, depth + 1, seen)}" for k, v in item.items())
+            lines.append(f"{indent}- {label}{flat}")
+        elif nested and not item:
+            lines.append(f"{indent}- {label}(none)")
+        elif nested:
             body = _render(item, depth + 1, seen)
             lines.append(f"{indent}- {label.rstrip(': ') + ':' if label else ''}".rstrip())
             lines.append(body)

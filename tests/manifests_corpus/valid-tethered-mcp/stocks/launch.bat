@@ -1,0 +1,2 @@
+@echo off
+"%~dp0python\python.exe" "%~dp0plugin.py" %*
