@@ -123,7 +123,7 @@ def test_v2_unknown_method_gets_error_response(v2: WirePeer) -> None:
 
 
 def test_v2_unknown_function_gets_error_notification(v2: WirePeer) -> None:
-    chunks, final = v2.execute("no_such_function")
+    _chunks, final = v2.execute("no_such_function")
     assert final["method"] == "error" and "id" not in final
     assert final["params"]["code"] == -32601
     assert "no_such_function" in final["params"]["message"]

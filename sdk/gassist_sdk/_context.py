@@ -88,15 +88,14 @@ class Context:
 
     # -- output -----------------------------------------------------------------------
 
-    def stream(self, text: str) -> None:
+    def stream(self, text: object) -> None:
         """Send a chunk of text to the user now, before the command returns."""
-        if not isinstance(text, str):
-            text = str(text)
-        if not text:
+        chunk = text if isinstance(text, str) else str(text)
+        if not chunk:
             return
         self.streamed = True
         if self._stream is not None:
-            self._stream(text)
+            self._stream(chunk)
 
     def keep_session(self, keep: bool = True) -> None:
         """Keep the conversation attached to this plug-in after this reply (passthrough)."""

@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from ._errors import InternalError, MethodNotFound, WireError
-from ._framing import Framer, FrameEvent
+from ._framing import FrameEvent, Framer
 from ._jsonrpc import Message, Request, Response
 from ._transport import READ_SIZE, Transport
 
@@ -39,9 +40,14 @@ NO_REPLY: Any = _NoReply()
 class Codec(Protocol):
     """One wire protocol: a framer plus message translation."""
 
-    name: str
-    framer: Framer
-    heartbeat_interval: float | None
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def framer(self) -> Framer: ...
+
+    @property
+    def heartbeat_interval(self) -> float | None: ...
 
     def decode(self, payload: bytes) -> list[Message]: ...
 
@@ -90,14 +96,18 @@ class Dispatcher:
     Args:
         transport: The byte stream.
         codec: The wire protocol.
-        shutdown_grace: Seconds a running job gets to notice cancellation
-            when the stream ends or ``shutdown`` arrives.
+        shutdown_grace: Seconds from ``shutdown`` or end of stream until
+            :meth:`serve` returns, whatever the running job does.
+        drain_time: At end of stream (no ``shutdown``), how long queued work
+            may still run before the rest is cancelled.
     """
 
-    def __init__(self, transport: Transport, codec: Codec, *, shutdown_grace: float = 1.5) -> None:
+    def __init__(self, transport: Transport, codec: Codec, *, shutdown_grace: float = 1.6,
+                 drain_time: float = 1.0) -> None:
         self.transport = transport
         self.codec = codec
         self.shutdown_grace = shutdown_grace
+        self.drain_time = min(drain_time, shutdown_grace)
         self._routes: dict[str, Route] = {}
         self._write_lock = threading.Lock()
         self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
@@ -205,7 +215,8 @@ class Dispatcher:
         """Read and dispatch until end of stream or :meth:`stop`; then wind down."""
         self._worker.start()
         if self.codec.heartbeat_interval:
-            self._heartbeat = threading.Thread(target=self._beat, args=(self.codec.heartbeat_interval,),
+            self._heartbeat = threading.Thread(target=self._beat,
+                                               args=(self.codec.heartbeat_interval,),
                                                name="gassist-heartbeat", daemon=True)
             self._heartbeat.start()
         framer = self.codec.framer
@@ -226,7 +237,9 @@ class Dispatcher:
                     break
                 self._handle_events(framer.feed(data))
         finally:
-            self._wind_down()
+            # End of input with no shutdown: finish what was already asked (bounded);
+            # an explicit shutdown cancels at once.
+            self._wind_down(drain=not self._stopping.is_set())
 
     def stop(self) -> None:
         """Ask :meth:`serve` to return after the current message."""
@@ -261,7 +274,8 @@ class Dispatcher:
             if request.notification:
                 logger.debug("ignoring unknown notification %r", request.method)
             else:
-                self.respond_error(request.id, MethodNotFound(f"method not found: {request.method!r}"))
+                missing = MethodNotFound(f"method not found: {request.method!r}")
+                self.respond_error(request.id, missing)
             return
         try:
             result = handler(request)
@@ -272,12 +286,17 @@ class Dispatcher:
         except Exception:
             logger.exception("the %r route failed", request.method)
             if not request.notification:
-                self.respond_error(request.id, InternalError(f"{request.method} failed inside the plug-in"))
+                failure = InternalError(f"{request.method} failed inside the plug-in")
+                self.respond_error(request.id, failure)
             return
         if result is not NO_REPLY and not request.notification:
             self.respond(request.id, result)
 
-    def _wind_down(self) -> None:
+    def _wind_down(self, *, drain: bool) -> None:
+        deadline = time.monotonic() + self.shutdown_grace
+        if drain:
+            self._jobs.put(None)
+            self._worker.join(self.drain_time)
         self._stopping.set()
         current = self._current
         if current is not None:
@@ -292,7 +311,7 @@ class Dispatcher:
                 job.on_drop("the plug-in is shutting down")
         self._jobs.put(None)
         self._busy.set()  # release the heartbeat thread
-        self._worker.join(self.shutdown_grace)
+        self._worker.join(max(0.1, deadline - time.monotonic()))
         if self._worker.is_alive():
             logger.warning("command %s ignored cancellation; exiting without it",
                            current.label if current else "?")

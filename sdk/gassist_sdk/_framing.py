@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import struct
-from typing import Union
 
 from ._errors import FrameError
 
@@ -38,7 +37,7 @@ BOM = b"\xef\xbb\xbf"
 _HEADER = struct.Struct(">I")
 _PREVIEW = 40
 
-FrameEvent = Union[bytes, FrameError]
+FrameEvent = bytes | FrameError
 
 
 def _preview(data: bytes | bytearray) -> str:
@@ -258,9 +257,9 @@ class EndMarkerFramer(Framer):
         match = _RESYNC.search(self._buf, self._pos + 1)
         stop = match.start() if match else len(self._buf)
         if not self._in_garbage:
-            events.append(
-                FrameError(f"unexpected bytes outside a message: {_preview(self._buf[self._pos:stop])}")
-            )
+            stray = _preview(self._buf[self._pos : stop])
+            events.append(FrameError(f"unexpected bytes outside a message: {stray}"))
+        # A newline ends a run of garbage; '{' or a marker only pause it.
         self._in_garbage = match is None or self._buf[stop] != 0x0A
         self._pos = stop
 

@@ -10,7 +10,6 @@ validates and coerces the engine's arguments before the handler runs.
 
 from __future__ import annotations
 
-import enum
 import inspect
 import json
 import math
@@ -19,6 +18,7 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from ._errors import InvalidParams, RegistrationError
@@ -45,7 +45,7 @@ class ParamSpec:
     """One parameter as the engine sees it."""
 
     name: str
-    type: str  # string | integer | number | boolean | array | object | any
+    kind: str  # string | integer | number | boolean | array | object | any
     description: str = ""
     required: bool = True
     default: Any = None
@@ -53,11 +53,11 @@ class ParamSpec:
     items: str | None = None
     minimum: float | None = None
     maximum: float | None = None
-    enum_class: type[enum.Enum] | None = None
+    enum_class: type[Enum] | None = None
 
     def manifest_entry(self) -> dict[str, Any]:
         """The flat ``properties`` entry of the manifest."""
-        entry: dict[str, Any] = {"type": "string" if self.type == "any" else self.type}
+        entry: dict[str, Any] = {"type": "string" if self.kind == "any" else self.kind}
         description = self.description
         bounds = _range_phrase(self.minimum, self.maximum)
         if bounds:
@@ -65,7 +65,7 @@ class ParamSpec:
         entry["description"] = description
         if self.enum is not None:
             entry["enum"] = list(self.enum)
-        if self.type == "array":
+        if self.kind == "array":
             entry["items"] = {"type": self.items or "string"}
         return entry
 
@@ -164,7 +164,7 @@ def _range_phrase(minimum: float | None, maximum: float | None) -> str:
 def _expectation(spec: ParamSpec) -> str:
     if spec.enum is not None:
         return "one of " + ", ".join(repr(v) for v in spec.enum)
-    phrase = _ARTICLE.get(spec.type, "a value")
+    phrase = _ARTICLE.get(spec.kind, "a value")
     bounds = _range_phrase(spec.minimum, spec.maximum)
     return f"{phrase} {bounds}" if bounds else phrase
 
@@ -233,7 +233,7 @@ def _scalar(kind: str, spec: ParamSpec, value: Any) -> Any:
 
 def coerce(spec: ParamSpec, value: Any) -> Any:
     """Coerce one value to what ``spec`` declares, or raise ``ValueError``."""
-    if spec.type == "array":
+    if spec.kind == "array":
         if isinstance(value, str) and value.strip().startswith("["):
             try:
                 value = json.loads(value)
@@ -242,10 +242,10 @@ def coerce(spec: ParamSpec, value: Any) -> Any:
         if not isinstance(value, list):
             value = [value]  # a lone item is unambiguous
         item = ParamSpec(spec.name + "[]", spec.items or "any", enum=spec.enum)
-        return [_check_choice(item, _scalar(item.type, item, v)) for v in value]
-    result = _scalar(spec.type, spec, value)
+        return [_check_choice(item, _scalar(item.kind, item, v)) for v in value]
+    result = _scalar(spec.kind, spec, value)
     result = _check_choice(spec, result)
-    if spec.type in ("integer", "number"):
+    if spec.kind in ("integer", "number"):
         if (spec.minimum is not None and result < spec.minimum) or (
             spec.maximum is not None and result > spec.maximum
         ):
@@ -351,20 +351,20 @@ def _param_from_hint(func_name: str, name: str, hint: Any, default: Any,
                               "default": default if has_default else None,
                               "minimum": minimum, "maximum": maximum}
     if hint is inspect.Parameter.empty or hint is Any:
-        return ParamSpec(type="any", **common)
+        return ParamSpec(kind="any", **common)
     if hint in _SIMPLE:
         kind = _SIMPLE[hint]
         if (minimum is not None or maximum is not None) and kind not in ("integer", "number"):
             raise RegistrationError(f"{func_name}(): parameter {name!r}: Range applies to "
                                     "int and float only")
-        return ParamSpec(type=kind, **common)
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return ParamSpec(kind=kind, **common)
+    if isinstance(hint, type) and issubclass(hint, Enum):
         values = tuple(member.value for member in hint)
         kinds = {_SIMPLE.get(type(v)) for v in values}
         if len(kinds) != 1 or None in kinds:
             raise RegistrationError(f"{func_name}(): parameter {name!r}: enum {hint.__name__} "
                                     "must have values of one simple type (str or int)")
-        return ParamSpec(type=kinds.pop() or "string", enum=values, enum_class=hint, **common)
+        return ParamSpec(kind=kinds.pop() or "string", enum=values, enum_class=hint, **common)
     origin = typing.get_origin(hint)
     if origin is typing.Literal:
         values = typing.get_args(hint)
@@ -372,18 +372,18 @@ def _param_from_hint(func_name: str, name: str, hint: Any, default: Any,
         if len(kinds) != 1 or None in kinds:
             raise RegistrationError(f"{func_name}(): parameter {name!r}: Literal values must "
                                     "all be of one simple type")
-        return ParamSpec(type=kinds.pop() or "string", enum=tuple(values), **common)
+        return ParamSpec(kind=kinds.pop() or "string", enum=tuple(values), **common)
     if origin in (list, typing.List) or hint is list:  # noqa: UP006
         args = typing.get_args(hint)
         item_kind = "any"
         item_enum = None
         if args:
             item = _param_from_hint(func_name, name, args[0], inspect.Parameter.empty, "")
-            if item.type in ("array", "object"):
+            if item.kind in ("array", "object"):
                 raise RegistrationError(f"{func_name}(): parameter {name!r}: lists of lists or "
                                         "objects are not supported")
-            item_kind, item_enum = item.type, item.enum
-        return ParamSpec(type="array", items=None if item_kind == "any" else item_kind,
+            item_kind, item_enum = item.kind, item.enum
+        return ParamSpec(kind="array", items=None if item_kind == "any" else item_kind,
                          enum=item_enum, **common)
     raise RegistrationError(
         f"{func_name}(): parameter {name!r} has unsupported type {hint!r}; use str, int, float, "
@@ -431,8 +431,10 @@ def inspect_command(func: Callable[..., Any], *, name: str | None = None,
                                     "cannot receive named arguments")
         hint = hints.get(param.name, inspect.Parameter.empty)
         base = typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
-        base = _unwrap_optional(base)[0] if typing.get_origin(base) in (typing.Union,
-                                                                          types.UnionType) else base
+        try:
+            base = _unwrap_optional(base)[0]
+        except TypeError as exc:
+            raise RegistrationError(f"{func_name}(): parameter {param.name!r}: {exc}") from None
         if _is_context_type(base) or (param.name == "context" and hint is inspect.Parameter.empty):
             context_param = param.name
             continue

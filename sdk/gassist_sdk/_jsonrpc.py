@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from ._errors import InternalError, InvalidRequest, ParseError, WireError
 from ._framing import LengthPrefixFramer
 
 __all__ = ["Message", "Request", "Response", "V2Codec", "decode_message", "encode_message"]
 
-RequestId = Union[int, str, None]
+RequestId = int | str | None
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Response:
     error: dict[str, Any] | None = None
 
 
-Message = Union[Request, Response]
+Message = Request | Response
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 _decoder = json.JSONDecoder()

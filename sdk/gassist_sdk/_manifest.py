@@ -51,7 +51,8 @@ def manifest_drift(generated: dict[str, Any], on_disk: dict[str, Any]) -> list[s
         items = manifest.get("functions")
         if not isinstance(items, list):
             return {}
-        return {f["name"]: f for f in items if isinstance(f, dict) and isinstance(f.get("name"), str)}
+        return {f["name"]: f for f in items
+                if isinstance(f, dict) and isinstance(f.get("name"), str)}
 
     code, disk = functions(generated), functions(on_disk)
     for name in sorted(set(disk) - set(code)):

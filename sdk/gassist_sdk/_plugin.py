@@ -202,7 +202,8 @@ class Plugin:
 
     def _send_log(self, message: str, level: str) -> None:
         if self._dispatcher is not None:
-            self._dispatcher.notify("log", {"level": level, "message": self.redactor.redact(message)})
+            self._dispatcher.notify("log", {"level": level,
+                                            "message": self.redactor.redact(message)})
 
     # -- manifest -----------------------------------------------------------------------
 
@@ -443,7 +444,7 @@ class Plugin:
         if inspect.isawaitable(result):
             loop = self._event_loop()
             task = loop.create_task(_await(result))
-            job.on_cancel(lambda: loop.call_soon_threadsafe(task.cancel))
+            job.on_cancel(lambda: _cancel_soon(loop, task))
             result = loop.run_until_complete(task)
         return result
 
@@ -471,6 +472,11 @@ class Plugin:
         if self._dispatcher is not None:
             self._dispatcher.notify("error", {"request_id": request_id, "code": code,
                                               "message": self.redactor.redact(message)})
+
+
+def _cancel_soon(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
+    if not loop.is_closed():
+        loop.call_soon_threadsafe(task.cancel)
 
 
 async def _await(awaitable: Any) -> Any:

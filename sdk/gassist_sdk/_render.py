@@ -45,7 +45,7 @@ def _scalar(value: Any) -> str | None:
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
     if isinstance(value, os.PathLike):
-        return os.fspath(value)  # type: ignore[return-value]
+        return str(os.fspath(value))
     if isinstance(value, (bytes, bytearray, memoryview)):
         try:
             return bytes(value).decode("utf-8")
@@ -72,7 +72,7 @@ def _render(value: Any, depth: int, seen: set[int]) -> str:
             return _render_container(value, depth, seen)
         finally:
             seen.discard(id(value))
-    if type(value).__str__ is not object.__str__:
+    if getattr(type(value), "__str__", None) is not object.__str__:
         return str(value)
     raise RenderError(f"the command returned a value of type {type(value).__name__}, "
                       "which cannot be shown as text")

@@ -33,11 +33,13 @@ ERROR_OPERATION_ABORTED = 995
 class Kernel32(Protocol):
     """The subset of kernel32 used here (ctypes' ``windll.kernel32`` fits)."""
 
-    def GetStdHandle(self, which: int) -> Any: ...  # noqa: N802
-    def SetStdHandle(self, which: int, handle: Any) -> int: ...  # noqa: N802
-    def ReadFile(self, handle: Any, buffer: Any, size: int, read: Any, overlapped: Any) -> int: ...  # noqa: N802
-    def WriteFile(self, handle: Any, data: Any, size: int, written: Any, overlapped: Any) -> int: ...  # noqa: N802
-    def GetLastError(self) -> int: ...  # noqa: N802
+    def GetStdHandle(self, which: int) -> Any: ...
+    def SetStdHandle(self, which: int, handle: Any) -> int: ...
+    def ReadFile(self, handle: Any, buffer: Any, size: int, read: Any, overlapped: Any) -> int: ...
+    def WriteFile(
+        self, handle: Any, data: Any, size: int, written: Any, overlapped: Any
+    ) -> int: ...
+    def GetLastError(self) -> int: ...
 
 
 class WindowsHandleTransport:
