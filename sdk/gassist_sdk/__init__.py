@@ -20,6 +20,7 @@ plug-ins run unchanged::
 
 from __future__ import annotations
 
+from ._config import setting
 from ._context import Context, LogLevel, SystemInfo
 from ._errors import CommandError, ConfigError, GAssistError, RegistrationError
 from ._introspect import Range
@@ -38,4 +39,5 @@ __all__ = [
     "RegistrationError",
     "SystemInfo",
     "__version__",
+    "setting",
 ]

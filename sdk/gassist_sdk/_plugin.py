@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ._config import CONFIG_ENV, CONFIG_NAME, ConfigModel, ConfigState
 from ._context import Context, LogLevel
 from ._dispatcher import NO_REPLY, Codec, Dispatcher, Job
 from ._errors import (
@@ -25,12 +26,13 @@ from ._errors import (
     RegistrationError,
     WireError,
 )
-from ._introspect import CommandSpec, inspect_command
+from ._introspect import CommandSpec, coerce, inspect_command
 from ._jsonrpc import Request, V2Codec
 from ._legacy import V1Codec
 from ._logging import RedactingFilter, configure_logging
 from ._manifest import MANIFEST_NAME, dumps_manifest, manifest_diff, manifest_drift, read_manifest
 from ._render import RenderError, render_result
+from ._setup import CANCEL_WORDS, PendingCall, parse_paste, setup_instructions
 from ._transport import READ_SIZE, Transport, open_stdio
 
 __all__ = ["Plugin"]
@@ -55,11 +57,12 @@ def _caller_dir() -> Path:
 
 
 class _Command:
-    __slots__ = ("func", "spec")
+    __slots__ = ("func", "needs_config", "spec")
 
-    def __init__(self, spec: CommandSpec, func: Callable[..., Any]) -> None:
+    def __init__(self, spec: CommandSpec, func: Callable[..., Any], needs_config: bool) -> None:
         self.spec = spec
         self.func = func
+        self.needs_config = needs_config
 
 
 def detect_protocol(first: bytes) -> str:
@@ -79,6 +82,7 @@ class Plugin:
         tethered: V1 only: send heartbeats while a command runs.
         executable: The manifest's ``executable`` (``plugin.py`` by default).
         config: A dataclass describing ``config.json`` (see ``docs/config.md``).
+        setup_help: Shown when config is missing: where to get the values.
         plugin_dir: The plug-in folder; by default the folder of the module
             that creates the Plugin.
 
@@ -100,6 +104,7 @@ class Plugin:
         tethered: bool = False,
         executable: str = "plugin.py",
         config: type | None = None,
+        setup_help: str = "",
         plugin_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         if not isinstance(name, str) or not _INVOCATION_NAME.match(name):
@@ -111,7 +116,8 @@ class Plugin:
         self.persistent = persistent
         self.tethered = tethered
         self.executable = executable
-        self.config_class = config
+        self.config_model = ConfigModel(config) if config is not None else None
+        self.setup_help = setup_help
         self.plugin_dir = Path(plugin_dir).resolve() if plugin_dir else _caller_dir()
         self.logger = logging.getLogger(f"gassist.{name}")
         self.redactor = RedactingFilter()
@@ -121,17 +127,21 @@ class Plugin:
         self._session_open = False
         self._dispatcher: Dispatcher | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._config_state: Any = None
+        self._config_state: ConfigState | None = None
+        self._pending: PendingCall | None = None
 
     # -- registration -----------------------------------------------------------------
 
     def command(self, name: str | Callable[..., Any] | None = None, description: str | None = None,
-                *, tags: tuple[str, ...] | list[str] = ()) -> Any:
+                *, tags: tuple[str, ...] | list[str] = (), needs_config: bool = True) -> Any:
         """Register a function as a command the engine can call.
 
         Usable as ``@plugin.command``, ``@plugin.command()`` or
         ``@plugin.command("name", description=...)``. The parameters' types,
         defaults and docstring become the manifest entry and the validator.
+        With a config declared, a command runs only once config.json is
+        valid (the user is walked through setup otherwise), unless
+        ``needs_config=False``.
 
         Raises:
             RegistrationError: At decoration time, naming the function, for
@@ -151,7 +161,7 @@ class Plugin:
             if spec.name in self._commands:
                 raise RegistrationError(f"{getattr(func, '__name__', func)!r}: a command named "
                                         f"{spec.name!r} is already registered")
-            self._commands[spec.name] = _Command(spec, func)
+            self._commands[spec.name] = _Command(spec, func, needs_config)
             return func
 
         return decorate
@@ -168,13 +178,47 @@ class Plugin:
         if not spec.params:
             raise RegistrationError(f"{getattr(func, '__name__', func)!r}: an input handler needs "
                                     "a parameter for the user's text")
-        self._input = _Command(spec, func)
+        self._input = _Command(spec, func, False)
         return func
 
     @property
     def commands(self) -> dict[str, CommandSpec]:
         """The registered commands, by name."""
         return {name: entry.spec for name, entry in self._commands.items()}
+
+    # -- config -------------------------------------------------------------------------
+
+    @property
+    def config_path(self) -> Path:
+        """Where config.json is read from: ``$GASSIST_CONFIG`` or the plug-in folder."""
+        override = os.environ.get(CONFIG_ENV)
+        return Path(override) if override else self.plugin_dir / CONFIG_NAME
+
+    def _config(self) -> ConfigState | None:
+        if self.config_model is None:
+            return None
+        if self._config_state is None or self._config_state.path != self.config_path:
+            self._config_state = ConfigState(self.config_model, self.config_path)
+        return self._config_state
+
+    def load_config(self) -> tuple[Any, list[str]]:
+        """``(config, problems)``: the current config.json, re-read when it changed."""
+        state = self._config()
+        if state is None:
+            return None, []
+        value, problems = state.current()
+        if value is not None and self.config_model is not None:
+            self.redactor.add(str(getattr(value, name) or "")
+                              for name in self.config_model.secret_names)
+        for warning in state.warnings:
+            _sdk_logger.warning("%s", warning)
+        state.warnings = []
+        return value, problems
+
+    @property
+    def config(self) -> Any:
+        """The loaded config, or None while config.json is missing or invalid."""
+        return self.load_config()[0]
 
     # -- NVIDIA-compatible helpers ------------------------------------------------------
 
@@ -234,10 +278,22 @@ class Plugin:
         path = self.plugin_dir / MANIFEST_NAME
         diff = manifest_diff(manifest, path)
         if diff:
-            sys.stderr.write(f"{path} is stale; regenerate it with: python plugin.py --manifest "
-                             f"> manifest.json (or gassist-build manifest)\n{diff}")
+            sys.stderr.write(f"{path} is stale; regenerate it with: gassist-build manifest "
+                             f"{self.plugin_dir}\n{diff}")
             return 1
         sys.stderr.write(f"{path} is up to date\n")
+        return 0
+
+    def _config_cli(self, *, schema: bool) -> int:
+        out = sys.stdout if sys.stdout is not None else sys.__stdout__
+        if self.config_model is None:
+            sys.stderr.write(f"{self.name} declares no config (Plugin(..., config=...))\n")
+            return 1
+        document = (self.config_model.schema(f"{self.name} config.json") if schema
+                    else self.config_model.example())
+        if out is not None:
+            out.write(dumps_manifest(document))
+            out.flush()
         return 0
 
     def _warn_manifest_drift(self) -> None:
@@ -245,7 +301,7 @@ class Plugin:
         if on_disk is None:
             return
         for problem in manifest_drift(self.manifest(), on_disk):
-            _sdk_logger.warning("%s; regenerate it with `python plugin.py --manifest`", problem)
+            _sdk_logger.warning("%s; regenerate it with `gassist-build manifest`", problem)
 
     # -- serving ------------------------------------------------------------------------
 
@@ -262,6 +318,8 @@ class Plugin:
         args = sys.argv[1:] if argv is None else argv
         if "--manifest" in args:
             sys.exit(self._manifest_cli("--check" in args))
+        if "--config-example" in args or "--config-schema" in args:
+            sys.exit(self._config_cli(schema="--config-schema" in args))
         self.enable_logging()
         self._warn_manifest_drift()
         try:
@@ -305,6 +363,8 @@ class Plugin:
         dispatcher.route("shutdown", self._on_shutdown)
         self._dispatcher = dispatcher
         self._session_open = False
+        self._pending = None
+        _ensure_fallback_log_handler(self.redactor)
         _sdk_logger.info("%s %s serving over protocol %s", self.name, self.version, codec.name)
         try:
             dispatcher.serve(initial)
@@ -369,6 +429,7 @@ class Plugin:
                              f"{self.name} has no function {function!r} (it has: {known})")
             return
         arguments = params.get("arguments")
+        self._pending = None  # a new request abandons an unfinished setup
         self._call(request.id, entry, {} if arguments is None else arguments, job,
                    params.get("context"), params.get("system_info"))
 
@@ -378,6 +439,9 @@ class Plugin:
             self._send_error(request.id, PLUGIN_ERROR,
                              f"there is no open conversation with {self.name} to continue; "
                              "start one with a command first")
+            return
+        if self._pending is not None and isinstance(content, str):
+            self._setup_turn(request.id, content, job)
             return
         if self._input is None:
             self._session_open = False
@@ -411,6 +475,13 @@ class Plugin:
             _sdk_logger.info("rejected arguments for %s", spec.name)
             self._send_error(request_id, exc.code, exc.message)
             return
+        if entry.needs_config and self.config_model is not None:
+            value, problems = self.load_config()
+            if problems:
+                self._ask_for_config(request_id, spec.name, arguments, messages, system_info,
+                                     problems)
+                return
+            ctx.config = value
         if spec.context_param:
             kwargs[spec.context_param] = ctx.messages if spec.context_as_list else ctx
         if spec.system_info_param:
@@ -438,6 +509,62 @@ class Plugin:
             self._complete(request_id, True, text, ctx.keeps_session)
         finally:
             self._current = None
+
+    def _ask_for_config(self, request_id: Any, function: str, arguments: Any, messages: Any,
+                        system_info: Any, problems: list[str]) -> None:
+        assert self.config_model is not None
+        _sdk_logger.info("%s needs config; asking the user (%d problem(s))", function,
+                         len(problems))
+        self._pending = PendingCall(function, arguments, messages, system_info)
+        text = setup_instructions(self.name, self.config_model, problems, str(self.config_path),
+                                  self.setup_help)
+        self._complete(request_id, False, text, True)
+
+    def _setup_turn(self, request_id: Any, content: str, job: Job) -> None:
+        """One user turn of the setup conversation (worker thread)."""
+        model, state, pending = self.config_model, self._config(), self._pending
+        assert model is not None and state is not None and pending is not None
+        if content.strip().lower() in CANCEL_WORDS:
+            self._pending = None
+            self._complete(request_id, True, f"Setup of {self.name} cancelled; nothing was "
+                           "changed.", False)
+            return
+        _, problems = self.load_config()
+        wanted = model.missing_or_invalid(problems)
+        updates, errors = parse_paste(content, model, wanted)
+        # Pasted secrets are hidden from everything we send or log from now on.
+        self.redactor.add(str(v) for k, v in updates.items() if k in model.secret_names)
+        for key, value in updates.items():
+            try:
+                updates[key] = coerce(model.by_name[key].spec, value)
+            except ValueError as exc:
+                field = model.by_name[key]
+                errors.append(f"`{key}` must be {field.spec.kind}; that value was not saved"
+                              if field.secret else str(exc))
+        if errors:
+            self._complete(request_id, False, "\n".join(f"- {e}" for e in errors)
+                           + "\n\nTry again, or say `cancel`.", True)
+            return
+        problems = state.save(updates)
+        if problems:
+            self._complete(request_id, False, "\n".join(f"- {p}" for p in problems), True)
+            return
+        saved = ", ".join(f"`{key}`" for key in updates)
+        _sdk_logger.info("config saved (%d key(s))", len(updates))
+        value, problems = self.load_config()
+        if problems:
+            text = setup_instructions(self.name, model, problems, str(self.config_path),
+                                      self.setup_help)
+            self._complete(request_id, False, f"Saved {saved}.\n\n{text}", True)
+            return
+        self._pending = None
+        entry = self._commands.get(pending.function)
+        if entry is None:  # pragma: no cover - commands cannot be unregistered
+            self._complete(request_id, True, f"Saved {saved}.", False)
+            return
+        self._stream(request_id, f"Saved {saved} to {self.config_path.name}.\n\n")
+        self._call(request_id, entry, pending.arguments, job, pending.messages,
+                   pending.system_info)
 
     def _invoke(self, entry: _Command, kwargs: dict[str, Any], job: Job) -> Any:
         result = entry.func(**kwargs)
@@ -472,6 +599,19 @@ class Plugin:
         if self._dispatcher is not None:
             self._dispatcher.notify("error", {"request_id": request_id, "code": code,
                                               "message": self.redactor.redact(message)})
+
+
+def _ensure_fallback_log_handler(redactor: RedactingFilter) -> None:
+    """Without a log file, warnings still reach stderr — redacted, never stdout."""
+    if _sdk_logger.handlers:
+        return
+    handler: logging.Handler = (logging.StreamHandler(sys.stderr) if sys.stderr is not None
+                                else logging.NullHandler())
+    handler.setLevel(logging.WARNING)
+    handler.addFilter(redactor)
+    handler._gassist = True  # type: ignore[attr-defined]
+    _sdk_logger.addHandler(handler)
+    _sdk_logger.propagate = False
 
 
 def _cancel_soon(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:

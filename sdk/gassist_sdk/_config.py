@@ -1,0 +1,294 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""Typed ``config.json``: a dataclass declares it, the runtime loads and checks it.
+
+A plug-in declares its settings as a dataclass whose fields use
+:func:`setting` for a description and a ``secret`` mark::
+
+    @dataclass
+    class TwitchConfig:
+        client_id: str = setting(description="Client ID from dev.twitch.tv/console")
+        client_secret: str = setting(description="Client secret", secret=True)
+        max_results: int = setting(5, description="Streams listed at most")
+
+Fields without a default are required (and a required string may not be
+empty). ``config.json`` is read from the plug-in folder (or
+``$GASSIST_CONFIG``), re-read when it changes, and every problem is reported
+with the file and the key. Keys starting with ``//`` are comments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+import os
+import tempfile
+import typing
+from dataclasses import MISSING, dataclass
+from pathlib import Path
+from typing import Any
+
+from ._errors import RegistrationError
+from ._introspect import ParamSpec, _param_from_hint, coerce
+
+__all__ = ["CONFIG_ENV", "ConfigModel", "ConfigState", "setting"]
+
+CONFIG_ENV = "GASSIST_CONFIG"
+CONFIG_NAME = "config.json"
+_META = "gassist"
+
+
+def setting(default: Any = MISSING, *, description: str = "", secret: bool = False,
+            help: str = "") -> Any:  # noqa: A002 - "help" reads naturally at the call site
+    """Declare one field of a plug-in's config dataclass.
+
+    Args:
+        default: The value when config.json does not set it; without one the
+            field is required.
+        description: What the value is, shown in setup instructions and in
+            config.example.json.
+        secret: Never log, echo, stream or bundle the value.
+        help: Where to get the value (a link or a short how-to).
+    """
+    metadata = {_META: {"description": description, "secret": secret, "help": help}}
+    if isinstance(default, (list, dict, set)):
+        return dataclasses.field(default_factory=lambda: type(default)(default),
+                                 metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    """One config key."""
+
+    name: str
+    spec: ParamSpec
+    secret: bool
+    help: str
+    default: Any
+
+
+class ConfigModel:
+    """The checked model of a config dataclass."""
+
+    def __init__(self, cls: type) -> None:
+        if not dataclasses.is_dataclass(cls) or not isinstance(cls, type):
+            raise RegistrationError(f"config={cls!r} must be a dataclass class")
+        self.cls = cls
+        try:
+            hints = typing.get_type_hints(cls, include_extras=True)
+        except Exception as exc:
+            raise RegistrationError(f"{cls.__name__}: cannot resolve its type hints: {exc}") from None
+        self.fields: list[ConfigField] = []
+        for item in dataclasses.fields(cls):
+            meta = item.metadata.get(_META, {})
+            if item.default is not MISSING:
+                default = item.default
+            elif item.default_factory is not MISSING:
+                default = item.default_factory()
+            else:
+                default = inspect.Parameter.empty
+            spec = _param_from_hint(cls.__name__, item.name, hints[item.name], default,
+                                    meta.get("description", ""))
+            if spec.kind == "any":
+                raise RegistrationError(f"{cls.__name__}.{item.name}: give the field a type")
+            self.fields.append(ConfigField(item.name, spec, bool(meta.get("secret")),
+                                           meta.get("help", ""), default))
+        self.by_name = {f.name: f for f in self.fields}
+
+    @property
+    def secret_names(self) -> list[str]:
+        return [f.name for f in self.fields if f.secret]
+
+    # -- documents ----------------------------------------------------------------------
+
+    def example(self) -> dict[str, Any]:
+        """config.example.json: every key, secrets empty, descriptions as ``//`` comments."""
+        document: dict[str, Any] = {"//": "Copy to config.json and fill in. Keys starting "
+                                          "with // are comments."}
+        for item in self.fields:
+            comment = item.spec.description
+            if item.help:
+                comment = f"{comment} ({item.help})" if comment else item.help
+            if item.secret:
+                comment = f"{comment} [secret]" if comment else "[secret]"
+            if comment:
+                document[f"//{item.name}"] = comment
+            if item.secret or item.default is inspect.Parameter.empty:
+                document[item.name] = _empty(item.spec)
+            else:
+                document[item.name] = _plain(item.default)
+        return document
+
+    def schema(self, title: str) -> dict[str, Any]:
+        """A JSON Schema (2020-12) of config.json; secrets are ``writeOnly``."""
+        properties: dict[str, Any] = {}
+        for item in self.fields:
+            entry = item.spec.manifest_entry()
+            if item.default is not inspect.Parameter.empty and not item.secret:
+                entry["default"] = _plain(item.default)
+            if item.spec.minimum is not None:
+                entry["minimum"] = item.spec.minimum
+            if item.spec.maximum is not None:
+                entry["maximum"] = item.spec.maximum
+            if item.secret:
+                entry["writeOnly"] = True
+            properties[item.name] = entry
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": title,
+            "type": "object",
+            "properties": properties,
+            "required": [f.name for f in self.fields if f.default is inspect.Parameter.empty],
+            "patternProperties": {"^//": {}},
+        }
+
+    # -- loading ------------------------------------------------------------------------
+
+    def check(self, data: Any, path: Path) -> tuple[Any | None, list[str], list[str]]:
+        """Validate a parsed document.
+
+        Returns:
+            ``(instance or None, problems, warnings)``; problems name the file
+            and key, and never show a secret's value.
+        """
+        if not isinstance(data, dict):
+            return None, [f"{path} must hold a JSON object ({{...}}), not "
+                          f"{type(data).__name__}"], []
+        problems: list[str] = []
+        warnings = [f"{path}: unknown key {key!r} is ignored" for key in data
+                    if key not in self.by_name and not str(key).startswith("//")]
+        values: dict[str, Any] = {}
+        for item in self.fields:
+            raw = data.get(item.name)
+            if raw is None or (raw == "" and item.spec.kind == "string"):
+                if item.default is inspect.Parameter.empty:
+                    problems.append(f"{path}: {item.name!r} is missing")
+                continue
+            try:
+                values[item.name] = coerce(item.spec, raw)
+            except ValueError as exc:
+                shown = str(exc) if not item.secret else (
+                    f"{item.name} must be {item.spec.kind}; the value given is not")
+                problems.append(f"{path}: {shown}")
+        if problems:
+            return None, problems, warnings
+        return self.cls(**values), [], warnings
+
+    def missing_or_invalid(self, problems: list[str]) -> list[ConfigField]:
+        """The fields named by ``problems`` (all required ones when none are named)."""
+        named = [f for f in self.fields if any(repr(f.name) in p or f" {f.name} " in p
+                                               for p in problems)]
+        if named:
+            return named
+        return [f for f in self.fields if f.default is inspect.Parameter.empty] or self.fields
+
+
+def _empty(spec: ParamSpec) -> Any:
+    return {"string": "", "integer": 0, "number": 0, "boolean": False, "array": [],
+            "object": {}}.get(spec.kind, "")
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "value") and not isinstance(value, (str, int, float, bool)):
+        return value.value  # an Enum member
+    return value
+
+
+class ConfigState:
+    """The loaded config of a running plug-in, re-read when the file changes.
+
+    Args:
+        model: The config model.
+        path: Where config.json lives.
+    """
+
+    def __init__(self, model: ConfigModel, path: Path) -> None:
+        self.model = model
+        self.path = path
+        self.value: Any = None
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+        self._stamp: tuple[float, int] | None = None
+        self._loaded = False
+
+    def current(self) -> tuple[Any | None, list[str]]:
+        """``(config, problems)``, reloading when the file changed since last time."""
+        stamp = _stamp(self.path)
+        if not self._loaded or stamp != self._stamp:
+            self._stamp = stamp
+            self._loaded = True
+            self.value, self.problems, self.warnings = self._load()
+        return self.value, self.problems
+
+    def _read(self) -> tuple[Any, list[str]]:
+        path = self.path
+        if path.is_dir():
+            return None, [f"{path} is a folder, not a file"]
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            return None, [f"{path} does not exist yet"]
+        except PermissionError:
+            return None, [f"{path} cannot be read (permission denied)"]
+        except UnicodeDecodeError:
+            return None, [f"{path} is not UTF-8 text"]
+        except OSError as exc:
+            return None, [f"{path} cannot be read ({exc.strerror or exc})"]
+        if not text.strip():
+            return None, [f"{path} is empty"]
+        try:
+            return json.loads(text), []
+        except ValueError as exc:
+            return None, [f"{path} is not valid JSON: {exc}"]
+
+    def _load(self) -> tuple[Any | None, list[str], list[str]]:
+        data, problems = self._read()
+        if problems:
+            if not self.path.exists() or "is empty" in problems[0]:
+                # No file: fine when every field has a default.
+                value, more, warnings = self.model.check({}, self.path)
+                if value is not None:
+                    return value, [], warnings
+                return None, problems + more, warnings
+            return None, problems, []
+        return self.model.check(data, self.path)
+
+    def save(self, updates: dict[str, Any]) -> list[str]:
+        """Merge ``updates`` into config.json atomically; returns problems (empty = saved).
+
+        An existing file that cannot be parsed is never overwritten: the user's
+        text stays as it is and the problem is reported instead.
+        """
+        data, problems = self._read()
+        if problems and self.path.exists() and "is empty" not in problems[0]:
+            return problems + [f"fix or delete {self.path}, then try again; nothing was changed"]
+        document = data if isinstance(data, dict) else {}
+        if data is not None and not isinstance(data, dict):
+            return [f"{self.path} must hold a JSON object; nothing was changed"]
+        document.update(updates)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=self.path.parent)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(temp, self.path)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            return [f"cannot write {self.path} ({exc.strerror or exc}); nothing was changed"]
+        self._loaded = False
+        return []
+
+
+def _stamp(path: Path) -> tuple[float, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime, info.st_size
