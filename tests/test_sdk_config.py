@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from fixtures.wire import WirePeer
-
 from gassist_sdk import CommandError, Context, Plugin, setting
 from gassist_sdk.testing import PluginClient
 
@@ -69,7 +68,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def logged(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def logged(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("GASSIST_LOG_DIR", str(tmp_path / "logs"))
     plugin = make_plugin(folder)
     path = plugin.enable_logging()
@@ -194,7 +193,7 @@ def test_unreadable_config(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert path.read_text() == "{}"  # nothing the user saved was overwritten
 
 
-def test_unknown_keys_are_a_warning_naming_file_and_key(logged, folder: Path) -> None:  # noqa: ANN001
+def test_unknown_keys_are_a_warning_naming_file_and_key(logged, folder: Path) -> None:
     plugin, log_path = logged
     (folder / "config.json").write_text(json.dumps({"api_key": CANARY, "colour": "red"}))
     with PluginClient(plugin) as client:
@@ -204,7 +203,7 @@ def test_unknown_keys_are_a_warning_naming_file_and_key(logged, folder: Path) ->
 
 
 def test_canary_secret_never_leaves_through_any_path(logged, folder: Path,
-                                                     capfd: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+                                                     capfd: pytest.CaptureFixture[str]) -> None:
     plugin, log_path = logged
     (folder / "config.json").write_text(json.dumps({"api_key": CANARY}))
     outputs = []
@@ -222,7 +221,7 @@ def test_canary_secret_never_leaves_through_any_path(logged, folder: Path,
         assert CANARY not in text
 
 
-def test_canary_pasted_in_passthrough_is_never_echoed_or_logged(logged, folder: Path) -> None:  # noqa: ANN001
+def test_canary_pasted_in_passthrough_is_never_echoed_or_logged(logged, folder: Path) -> None:
     plugin, log_path = logged
     with PluginClient(plugin) as client:
         client.call("leaky")

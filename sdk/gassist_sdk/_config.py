@@ -40,7 +40,7 @@ _META = "gassist"
 
 
 def setting(default: Any = MISSING, *, description: str = "", secret: bool = False,
-            help: str = "") -> Any:  # noqa: A002 - "help" reads naturally at the call site
+            help: str = "") -> Any:
     """Declare one field of a plug-in's config dataclass.
 
     Args:
@@ -79,7 +79,8 @@ class ConfigModel:
         try:
             hints = typing.get_type_hints(cls, include_extras=True)
         except Exception as exc:
-            raise RegistrationError(f"{cls.__name__}: cannot resolve its type hints: {exc}") from None
+            raise RegistrationError(
+                f"{cls.__name__}: cannot resolve its type hints: {exc}") from None
         self.fields: list[ConfigField] = []
         for item in dataclasses.fields(cls):
             meta = item.metadata.get(_META, {})
@@ -263,7 +264,7 @@ class ConfigState:
         """
         data, problems = self._read()
         if problems and self.path.exists() and "is empty" not in problems[0]:
-            return problems + [f"fix or delete {self.path}, then try again; nothing was changed"]
+            return [*problems, f"fix or delete {self.path}, then try again; nothing was changed"]
         document = data if isinstance(data, dict) else {}
         if data is not None and not isinstance(data, dict):
             return [f"{self.path} must hold a JSON object; nothing was changed"]

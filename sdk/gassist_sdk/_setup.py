@@ -48,7 +48,7 @@ def setup_instructions(plugin_name: str, model: ConfigModel, problems: list[str]
             detail += f" — {item.help}"
         marker = " (secret)" if item.secret else ""
         lines.append(f"- `{item.name}`{marker}: {detail}")
-    lines += ["", f"Paste the values here as `key=value`, one per line"]
+    lines += ["", "Paste the values here as `key=value`, one per line"]
     if len(fields) == 1:
         lines[-1] += f" (or just the value of `{fields[0].name}`)"
     lines[-1] += f", or edit `{config_path}` and ask again. Say `cancel` to stop."
