@@ -71,7 +71,8 @@ def logged(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("GASSIST_LOG_DIR", str(tmp_path / "logs"))
     plugin = make_plugin(folder)
     path = plugin.enable_logging()
-    yield plugin, path
+    assert path is not None
+    yield plugin, Path(path)
     for name in ("gassist_sdk", "gassist.weather"):
         logger = logging.getLogger(name)
         for handler in list(logger.handlers):
@@ -172,14 +173,16 @@ def test_unreadable_config(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path = folder / "config.json"
     path.write_text("{}")
     # Root (and Windows) read files whatever their mode: make the OS refuse this one read.
-    real = Path.read_text
+    import builtins
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> str:
-        if self == path:
+    from gassist_sdk import _config
+
+    def refuse(file: object, *args: object, **kwargs: object) -> object:
+        if str(file) == str(path):
             raise PermissionError(13, "Permission denied", str(path))
-        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+        return builtins.open(file, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(Path, "read_text", refuse)
+    monkeypatch.setattr(_config, "open", refuse, raising=False)
     with PluginClient(make_plugin(folder)) as client:
         result = client.call("forecast", city="x")
         assert "permission denied" in result.text and str(path) in result.text

@@ -269,4 +269,4 @@ def test_sdk_never_touches_the_root_logger(tmp_path: Path) -> None:
     path = plugin.enable_logging()
     assert root.handlers == before
     logging.getLogger("gassist_sdk").info("hello from the sdk")
-    assert path is not None and "hello from the sdk" in path.read_text()
+    assert path is not None and "hello from the sdk" in Path(path).read_text()

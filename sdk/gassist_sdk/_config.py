@@ -19,18 +19,13 @@ with the file and the key. Keys starting with ``//`` are comments.
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import json
 import os
-import tempfile
 import typing
-from dataclasses import MISSING, dataclass
-from pathlib import Path
 from typing import Any
 
 from ._errors import RegistrationError
-from ._introspect import ParamSpec, _param_from_hint, coerce
+from ._introspect import EMPTY, ParamSpec, _param_from_hint, coerce
 
 __all__ = ["CONFIG_ENV", "ConfigModel", "ConfigState", "setting"]
 
@@ -39,7 +34,7 @@ CONFIG_NAME = "config.json"
 _META = "gassist"
 
 
-def setting(default: Any = MISSING, *, description: str = "", secret: bool = False,
+def setting(default: Any = EMPTY, *, description: str = "", secret: bool = False,
             help: str = "") -> Any:
     """Declare one field of a plug-in's config dataclass.
 
@@ -51,28 +46,37 @@ def setting(default: Any = MISSING, *, description: str = "", secret: bool = Fal
         secret: Never log, echo, stream or bundle the value.
         help: Where to get the value (a link or a short how-to).
     """
+    import dataclasses  # the plug-in's config is a dataclass anyway
+
     metadata = {_META: {"description": description, "secret": secret, "help": help}}
+    if default is EMPTY:
+        return dataclasses.field(metadata=metadata)
     if isinstance(default, (list, dict, set)):
         return dataclasses.field(default_factory=lambda: type(default)(default),
                                  metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
 
 
-@dataclass(frozen=True)
 class ConfigField:
     """One config key."""
 
-    name: str
-    spec: ParamSpec
-    secret: bool
-    help: str
-    default: Any
+    __slots__ = ("default", "help", "name", "secret", "spec")
+
+    def __init__(self, name: str, spec: ParamSpec, secret: bool, help: str,
+                 default: Any) -> None:
+        self.name = name
+        self.spec = spec
+        self.secret = secret
+        self.help = help
+        self.default = default
 
 
 class ConfigModel:
     """The checked model of a config dataclass."""
 
     def __init__(self, cls: type) -> None:
+        import dataclasses
+
         if not dataclasses.is_dataclass(cls) or not isinstance(cls, type):
             raise RegistrationError(f"config={cls!r} must be a dataclass class")
         self.cls = cls
@@ -84,12 +88,12 @@ class ConfigModel:
         self.fields: list[ConfigField] = []
         for item in dataclasses.fields(cls):
             meta = item.metadata.get(_META, {})
-            if item.default is not MISSING:
+            if item.default is not dataclasses.MISSING:
                 default = item.default
-            elif item.default_factory is not MISSING:
+            elif item.default_factory is not dataclasses.MISSING:
                 default = item.default_factory()
             else:
-                default = inspect.Parameter.empty
+                default = EMPTY
             spec = _param_from_hint(cls.__name__, item.name, hints[item.name], default,
                                     meta.get("description", ""))
             if spec.kind == "any":
@@ -116,7 +120,7 @@ class ConfigModel:
                 comment = f"{comment} [secret]" if comment else "[secret]"
             if comment:
                 document[f"//{item.name}"] = comment
-            if item.secret or item.default is inspect.Parameter.empty:
+            if item.secret or item.default is EMPTY:
                 document[item.name] = _empty(item.spec)
             else:
                 document[item.name] = _plain(item.default)
@@ -127,7 +131,7 @@ class ConfigModel:
         properties: dict[str, Any] = {}
         for item in self.fields:
             entry = item.spec.manifest_entry()
-            if item.default is not inspect.Parameter.empty and not item.secret:
+            if item.default is not EMPTY and not item.secret:
                 entry["default"] = _plain(item.default)
             if item.spec.minimum is not None:
                 entry["minimum"] = item.spec.minimum
@@ -141,13 +145,13 @@ class ConfigModel:
             "title": title,
             "type": "object",
             "properties": properties,
-            "required": [f.name for f in self.fields if f.default is inspect.Parameter.empty],
+            "required": [f.name for f in self.fields if f.default is EMPTY],
             "patternProperties": {"^//": {}},
         }
 
     # -- loading ------------------------------------------------------------------------
 
-    def check(self, data: Any, path: Path) -> tuple[Any | None, list[str], list[str]]:
+    def check(self, data: Any, path: str) -> tuple[Any | None, list[str], list[str]]:
         """Validate a parsed document.
 
         Returns:
@@ -164,7 +168,7 @@ class ConfigModel:
         for item in self.fields:
             raw = data.get(item.name)
             if raw is None or (raw == "" and item.spec.kind == "string"):
-                if item.default is inspect.Parameter.empty:
+                if item.default is EMPTY:
                     problems.append(f"{path}: {item.name!r} is missing")
                 continue
             try:
@@ -183,7 +187,7 @@ class ConfigModel:
                                                for p in problems)]
         if named:
             return named
-        return [f for f in self.fields if f.default is inspect.Parameter.empty] or self.fields
+        return [f for f in self.fields if f.default is EMPTY] or self.fields
 
 
 def _empty(spec: ParamSpec) -> Any:
@@ -205,7 +209,7 @@ class ConfigState:
         path: Where config.json lives.
     """
 
-    def __init__(self, model: ConfigModel, path: Path) -> None:
+    def __init__(self, model: ConfigModel, path: str) -> None:
         self.model = model
         self.path = path
         self.value: Any = None
@@ -225,10 +229,11 @@ class ConfigState:
 
     def _read(self) -> tuple[Any, list[str]]:
         path = self.path
-        if path.is_dir():
+        if os.path.isdir(path):
             return None, [f"{path} is a folder, not a file"]
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            with open(path, encoding="utf-8-sig") as handle:
+                text = handle.read()
         except FileNotFoundError:
             return None, [f"{path} does not exist yet"]
         except PermissionError:
@@ -247,7 +252,7 @@ class ConfigState:
     def _load(self) -> tuple[Any | None, list[str], list[str]]:
         data, problems = self._read()
         if problems:
-            if not self.path.exists() or "is empty" in problems[0]:
+            if not os.path.exists(self.path) or "is empty" in problems[0]:
                 # No file: fine when every field has a default.
                 value, more, warnings = self.model.check({}, self.path)
                 if value is not None:
@@ -263,15 +268,18 @@ class ConfigState:
         text stays as it is and the problem is reported instead.
         """
         data, problems = self._read()
-        if problems and self.path.exists() and "is empty" not in problems[0]:
+        if problems and os.path.exists(self.path) and "is empty" not in problems[0]:
             return [*problems, f"fix or delete {self.path}, then try again; nothing was changed"]
         document = data if isinstance(data, dict) else {}
         if data is not None and not isinstance(data, dict):
             return [f"{self.path} must hold a JSON object; nothing was changed"]
         document.update(updates)
+        import tempfile  # only saving needs it
+
+        folder = os.path.dirname(os.path.abspath(self.path))
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=self.path.parent)
+            os.makedirs(folder, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=folder)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
                     out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
@@ -279,7 +287,8 @@ class ConfigState:
                     os.fsync(out.fileno())
                 os.replace(temp, self.path)
             except BaseException:
-                Path(temp).unlink(missing_ok=True)
+                if os.path.exists(temp):
+                    os.unlink(temp)
                 raise
         except OSError as exc:
             return [f"cannot write {self.path} ({exc.strerror or exc}); nothing was changed"]
@@ -287,9 +296,9 @@ class ConfigState:
         return []
 
 
-def _stamp(path: Path) -> tuple[float, int] | None:
+def _stamp(path: str) -> tuple[float, int] | None:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return info.st_mtime, info.st_size

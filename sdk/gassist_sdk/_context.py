@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
 import threading
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ._dispatcher import CancelFlag
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["Context", "LogLevel", "SystemInfo"]
 
@@ -52,25 +57,32 @@ class Context:
         system_info: str | None = None,
         function: str = "",
         request_id: Any = None,
-        plugin_dir: Path | None = None,
+        plugin_dir: str | os.PathLike[str] | None = None,
         logger: logging.Logger | None = None,
         config: Any = None,
         stream: Callable[[str], None] | None = None,
         log: Callable[[str, str], None] | None = None,
-        cancelled: threading.Event | None = None,
+        cancelled: CancelFlag | threading.Event | None = None,
     ) -> None:
         self.messages: list[dict[str, Any]] = [m for m in (messages or []) if isinstance(m, dict)]
         self.system_info = SystemInfo(system_info) if system_info is not None else None
         self.function = function
         self.request_id = request_id
-        self.plugin_dir = plugin_dir or Path.cwd()
+        self._plugin_dir = os.fspath(plugin_dir) if plugin_dir is not None else os.getcwd()
         self.logger = logger or logging.getLogger("gassist_sdk.plugin")
         self.config = config
         self._stream = stream
         self._log = log
-        self._cancelled = cancelled or threading.Event()
+        self._cancelled = cancelled if cancelled is not None else CancelFlag()
         self._keep_session = False
         self.streamed = False
+
+    @property
+    def plugin_dir(self) -> Path:
+        """The plug-in folder (where manifest.json and config.json live)."""
+        from pathlib import Path
+
+        return Path(self._plugin_dir)
 
     # -- conversation ---------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from ._framing import FrameEvent, Framer
 from ._jsonrpc import Message, Request, Response
 from ._transport import READ_SIZE, Transport
 
-__all__ = ["NO_REPLY", "Codec", "Dispatcher", "Job"]
+__all__ = ["NO_REPLY", "CancelFlag", "Codec", "Dispatcher", "Job"]
 
 logger = logging.getLogger("gassist_sdk.dispatcher")
 
@@ -56,6 +56,36 @@ class Codec(Protocol):
     def heartbeat(self) -> bytes | None: ...
 
 
+class CancelFlag:
+    """A one-way flag like ``threading.Event``, whose Event is made only if waited on.
+
+    Most commands never wait for cancellation; sparing them an Event (a lock and
+    a condition) per call keeps the hot path short.
+    """
+
+    __slots__ = ("_event", "_set")
+
+    def __init__(self) -> None:
+        self._set = False
+        self._event: threading.Event | None = None
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        self._set = True
+        event = self._event
+        if event is not None:
+            event.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self._event is None:
+            self._event = threading.Event()
+        if self._set:  # set before the Event existed
+            return True
+        return self._event.wait(timeout)
+
+
 class Job:
     """A unit of work for the worker, with a cancellation flag it can read."""
 
@@ -66,7 +96,7 @@ class Job:
         self.run = run
         self.label = label
         self.on_drop = on_drop
-        self.cancelled = threading.Event()
+        self.cancelled = CancelFlag()
         self._callbacks: list[Callable[[], None]] = []
 
     def on_cancel(self, callback: Callable[[], None]) -> None:

@@ -10,14 +10,12 @@ validates and coerces the engine's arguments before the handler runs.
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import re
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -27,33 +25,65 @@ __all__ = ["CommandSpec", "ParamSpec", "Range", "inspect_command", "parse_docstr
 
 RESERVED_PREFIX = "rise_"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_CO_VARARGS, _CO_VARKEYWORDS, _CO_COROUTINE = 0x04, 0x08, 0x80
 
 
-@dataclass(frozen=True)
+class _Empty:
+    def __repr__(self) -> str:
+        return "EMPTY"
+
+
+EMPTY: Any = _Empty()
+"""Marks a parameter or field without a default (like ``EMPTY``)."""
+
+# Plain classes rather than dataclasses: every import costs plug-in start-up time.
+
+
 class Range:
     """Bounds for a number parameter, used as ``Annotated[int, Range(0, 100)]``.
 
     Enforced before the handler runs and stated in the manifest description.
     """
 
-    min: float | None = None
-    max: float | None = None
+    __slots__ = ("max", "min")
+
+    def __init__(self, min: float | None = None, max: float | None = None) -> None:
+        self.min = min
+        self.max = max
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Range) and (self.min, self.max) == (other.min, other.max)
+
+    def __hash__(self) -> int:
+        return hash((self.min, self.max))
+
+    def __repr__(self) -> str:
+        return f"Range({self.min!r}, {self.max!r})"
 
 
-@dataclass(frozen=True)
 class ParamSpec:
     """One parameter as the engine sees it."""
 
-    name: str
-    kind: str  # string | integer | number | boolean | array | object | any
-    description: str = ""
-    required: bool = True
-    default: Any = None
-    enum: tuple[Any, ...] | None = None
-    items: str | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    enum_class: type[Enum] | None = None
+    __slots__ = ("default", "description", "enum", "enum_class", "items", "kind", "maximum",
+                 "minimum", "name", "required")
+
+    def __init__(self, name: str, kind: str, description: str = "", required: bool = True,
+                 default: Any = None, enum: tuple[Any, ...] | None = None,
+                 items: str | None = None, minimum: float | None = None,
+                 maximum: float | None = None, enum_class: type[Enum] | None = None) -> None:
+        self.name = name
+        self.kind = kind  # string | integer | number | boolean | array | object | any
+        self.description = description
+        self.required = required
+        self.default = default
+        self.enum = enum
+        self.items = items
+        self.minimum = minimum
+        self.maximum = maximum
+        self.enum_class = enum_class
+
+    def __repr__(self) -> str:
+        return f"ParamSpec({self.name!r}, {self.kind!r}, required={self.required!r})"
 
     def manifest_entry(self) -> dict[str, Any]:
         """The flat ``properties`` entry of the manifest."""
@@ -70,23 +100,29 @@ class ParamSpec:
         return entry
 
 
-@dataclass(frozen=True)
 class CommandSpec:
     """A registered command: what the manifest says and how to call the handler."""
 
-    name: str
-    description: str
-    tags: tuple[str, ...]
-    params: tuple[ParamSpec, ...]
-    context_param: str | None = None
-    context_as_list: bool = False
-    system_info_param: str | None = None
-    is_async: bool = False
-    accepts_extra: bool = False
-    _by_name: dict[str, ParamSpec] = field(default_factory=dict, repr=False, compare=False)
+    __slots__ = ("_by_name", "accepts_extra", "context_as_list", "context_param", "description",
+                 "is_async", "name", "params", "system_info_param", "tags")
 
-    def __post_init__(self) -> None:
-        self._by_name.update({p.name: p for p in self.params})
+    def __init__(self, name: str, description: str, tags: tuple[str, ...],
+                 params: tuple[ParamSpec, ...], context_param: str | None = None,
+                 context_as_list: bool = False, system_info_param: str | None = None,
+                 is_async: bool = False, accepts_extra: bool = False) -> None:
+        self.name = name
+        self.description = description
+        self.tags = tags
+        self.params = params
+        self.context_param = context_param
+        self.context_as_list = context_as_list
+        self.system_info_param = system_info_param
+        self.is_async = is_async
+        self.accepts_extra = accepts_extra
+        self._by_name = {p.name: p for p in params}
+
+    def __repr__(self) -> str:
+        return f"CommandSpec({self.name!r}, params={[p.name for p in self.params]!r})"
 
     def manifest_entry(self) -> dict[str, Any]:
         """The manifest's ``functions`` entry (flat form, stable key order)."""
@@ -270,11 +306,72 @@ def _check_choice(spec: ParamSpec, value: Any) -> Any:
 _SIMPLE = {str: "string", int: "integer", float: "number", bool: "boolean", dict: "object"}
 
 
+def _cleandoc(doc: str) -> str:
+    """Docstring text without its common indentation (what ``inspect.cleandoc`` does)."""
+    lines = doc.expandtabs().splitlines()
+    rest = [line for line in lines[1:] if line.strip()]
+    margin = min((len(line) - len(line.lstrip()) for line in rest), default=0)
+    cleaned = [lines[0].strip()] + [line[margin:].rstrip() for line in lines[1:]]
+    return "\n".join(cleaned).strip("\n")
+
+
+class _Param:
+    __slots__ = ("default", "kind", "name")
+
+    def __init__(self, name: str, kind: str, default: Any) -> None:
+        self.name = name
+        self.kind = kind  # "positional_only" | "normal" | "var_positional" | "var_keyword"
+        self.default = default
+
+
+def _signature(func: Callable[..., Any]) -> tuple[list[_Param], bool]:
+    """Parameters and whether ``func`` is a coroutine function.
+
+    Read from the code object, which is all plain functions need and avoids
+    importing :mod:`inspect` at start-up; other callables fall back to it.
+    """
+    target = func
+    while hasattr(target, "__wrapped__"):
+        target = target.__wrapped__
+    code = getattr(target, "__code__", None)
+    if code is None or not isinstance(target, types.FunctionType):
+        import inspect
+
+        kinds: dict[Any, str] = {inspect.Parameter.POSITIONAL_ONLY: "positional_only",
+                                 inspect.Parameter.VAR_POSITIONAL: "var_positional",
+                                 inspect.Parameter.VAR_KEYWORD: "var_keyword"}
+        params = []
+        for p in inspect.signature(func).parameters.values():
+            kind = kinds.get(p.kind, "normal")
+            params.append(_Param(p.name, kind, EMPTY if p.default is p.empty else p.default))
+        return params, inspect.iscoroutinefunction(func)
+    names = code.co_varnames
+    positional = code.co_argcount
+    keyword_only = code.co_kwonlyargcount
+    defaults = target.__defaults__ or ()
+    kwdefaults = target.__kwdefaults__ or {}
+    result: list[_Param] = []
+    first_default = positional - len(defaults)
+    for index in range(positional):
+        default = defaults[index - first_default] if index >= first_default else EMPTY
+        kind = "positional_only" if index < code.co_posonlyargcount else "normal"
+        result.append(_Param(names[index], kind, default))
+    cursor = positional
+    if code.co_flags & _CO_VARARGS:
+        result.append(_Param(names[positional + keyword_only], "var_positional", EMPTY))
+    for index in range(cursor, cursor + keyword_only):
+        result.append(_Param(names[index], "normal", kwdefaults.get(names[index], EMPTY)))
+    if code.co_flags & _CO_VARKEYWORDS:
+        extra = positional + keyword_only + (1 if code.co_flags & _CO_VARARGS else 0)
+        result.append(_Param(names[extra], "var_keyword", EMPTY))
+    return result, bool(code.co_flags & _CO_COROUTINE)
+
+
 def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
     """Summary paragraph and ``Args:`` descriptions of a Google-style docstring."""
     if not doc:
         return "", {}
-    lines = inspect.cleandoc(doc).splitlines()
+    lines = _cleandoc(doc).splitlines()
     summary: list[str] = []
     for line in lines:
         if not line.strip():
@@ -344,13 +441,13 @@ def _param_from_hint(func_name: str, name: str, hint: Any, default: Any,
         raise RegistrationError(f"{func_name}(): parameter {name!r}: {exc}") from None
     if typing.get_origin(hint) is typing.Annotated:
         return _param_from_hint(func_name, name, hint, default, doc_description)
-    has_default = default is not inspect.Parameter.empty
+    has_default = default is not EMPTY
     required = not has_default and not optional
     description = " ".join(description_parts) or doc_description
     common: dict[str, Any] = {"name": name, "description": description, "required": required,
                               "default": default if has_default else None,
                               "minimum": minimum, "maximum": maximum}
-    if hint is inspect.Parameter.empty or hint is Any:
+    if hint is EMPTY or hint is Any:
         return ParamSpec(kind="any", **common)
     if hint in _SIMPLE:
         kind = _SIMPLE[hint]
@@ -378,7 +475,7 @@ def _param_from_hint(func_name: str, name: str, hint: Any, default: Any,
         item_kind = "any"
         item_enum = None
         if args:
-            item = _param_from_hint(func_name, name, args[0], inspect.Parameter.empty, "")
+            item = _param_from_hint(func_name, name, args[0], EMPTY, "")
             if item.kind in ("array", "object"):
                 raise RegistrationError(f"{func_name}(): parameter {name!r}: lists of lists or "
                                         "objects are not supported")
@@ -415,27 +512,28 @@ def inspect_command(func: Callable[..., Any], *, name: str | None = None,
         hints = typing.get_type_hints(func, include_extras=True)
     except Exception as exc:
         raise RegistrationError(f"{func_name}(): cannot resolve its type hints: {exc}") from None
-    summary, arg_docs = parse_docstring(inspect.getdoc(func))
+    summary, arg_docs = parse_docstring(getattr(func, "__doc__", None))
     params: list[ParamSpec] = []
     context_param = system_info_param = None
     context_as_list = accepts_extra = False
-    for param in inspect.signature(func).parameters.values():
-        if param.kind is inspect.Parameter.VAR_POSITIONAL:
+    parameters, is_async = _signature(func)
+    for param in parameters:
+        if param.kind == "var_positional":
             raise RegistrationError(f"{func_name}(): *{param.name} is not supported; the engine "
                                     "passes arguments by name")
-        if param.kind is inspect.Parameter.VAR_KEYWORD:
+        if param.kind == "var_keyword":
             accepts_extra = True
             continue
-        if param.kind is inspect.Parameter.POSITIONAL_ONLY:
+        if param.kind == "positional_only":
             raise RegistrationError(f"{func_name}(): positional-only parameter {param.name!r} "
                                     "cannot receive named arguments")
-        hint = hints.get(param.name, inspect.Parameter.empty)
+        hint = hints.get(param.name, EMPTY)
         base = typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
         try:
             base = _unwrap_optional(base)[0]
         except TypeError as exc:
             raise RegistrationError(f"{func_name}(): parameter {param.name!r}: {exc}") from None
-        if _is_context_type(base) or (param.name == "context" and hint is inspect.Parameter.empty):
+        if _is_context_type(base) or (param.name == "context" and hint is EMPTY):
             context_param = param.name
             continue
         if param.name == "context" and (base is list or typing.get_origin(base) is list):
@@ -462,6 +560,6 @@ def inspect_command(func: Callable[..., Any], *, name: str | None = None,
         context_param=context_param,
         context_as_list=context_as_list,
         system_info_param=system_info_param,
-        is_async=inspect.iscoroutinefunction(func),
+        is_async=is_async,
         accepts_extra=accepts_extra,
     )

@@ -9,7 +9,6 @@ from, so the dispatcher serves both protocols without knowing which it speaks.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from ._errors import InternalError, InvalidRequest, ParseError, WireError
@@ -20,23 +19,49 @@ __all__ = ["Message", "Request", "Response", "V2Codec", "decode_message", "encod
 RequestId = int | str | None
 
 
-@dataclass(frozen=True)
 class Request:
     """A request (``id`` set) or a notification (``notification`` true)."""
 
-    method: str
-    params: dict[str, Any] = field(default_factory=dict)
-    id: RequestId = None
-    notification: bool = False
+    __slots__ = ("id", "method", "notification", "params")
+
+    def __init__(self, method: str, params: dict[str, Any] | None = None, id: RequestId = None,
+                 notification: bool = False) -> None:
+        self.method = method
+        self.params = params if params is not None else {}
+        self.id = id
+        self.notification = notification
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Request) and (
+            (self.method, self.params, self.id, self.notification)
+            == (other.method, other.params, other.id, other.notification))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"Request({self.method!r}, {self.params!r}, id={self.id!r}, "
+                f"notification={self.notification!r})")
 
 
-@dataclass(frozen=True)
 class Response:
     """A response to a request: ``result`` or ``error`` (a JSON-RPC error object)."""
 
-    id: RequestId
-    result: Any = None
-    error: dict[str, Any] | None = None
+    __slots__ = ("error", "id", "result")
+
+    def __init__(self, id: RequestId, result: Any = None,
+                 error: dict[str, Any] | None = None) -> None:
+        self.id = id
+        self.result = result
+        self.error = error
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Response) and (
+            (self.id, self.result, self.error) == (other.id, other.result, other.error))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Response({self.id!r}, result={self.result!r}, error={self.error!r})"
 
 
 Message = Request | Response

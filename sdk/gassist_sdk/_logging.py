@@ -10,11 +10,9 @@ Nothing is written until something is logged (a quiet plug-in leaves no file).
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 __all__ = ["LOG_DIR_ENV", "LOG_LEVEL_ENV", "RedactingFilter", "configure_logging"]
 
@@ -58,14 +56,45 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def log_directory(plugin_dir: Path) -> Path:
+class SizeCappedFileHandler(logging.FileHandler):
+    """A log file that rolls over to ``.1``, ``.2``… past ``max_bytes``.
+
+    ``logging.handlers.RotatingFileHandler`` does the same but drags sockets
+    and pickling into every plug-in's start-up; this is all a plug-in needs.
+    The file is opened on the first record, so a quiet plug-in leaves none.
+    """
+
+    def __init__(self, path: str, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> None:
+        super().__init__(path, encoding="utf-8", delay=True)
+        self.max_bytes = max_bytes
+        self.backups = backups
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self.stream is not None and self.stream.tell() >= self.max_bytes:
+                self._roll_over()
+        except (OSError, ValueError):
+            pass  # a log that cannot roll over must not take the plug-in down
+        super().emit(record)
+
+    def _roll_over(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+        self.stream = None
+        for index in range(self.backups - 1, 0, -1):
+            older = f"{self.baseFilename}.{index}"
+            if os.path.exists(older):
+                os.replace(older, f"{self.baseFilename}.{index + 1}")
+        os.replace(self.baseFilename, f"{self.baseFilename}.1")
+
+
+def log_directory(plugin_dir: str) -> str:
     """Where the log goes: ``$GASSIST_LOG_DIR`` or the plug-in folder."""
-    override = os.environ.get(LOG_DIR_ENV)
-    return Path(override) if override else plugin_dir
+    return os.environ.get(LOG_DIR_ENV) or plugin_dir
 
 
-def configure_logging(name: str, plugin_dir: Path, redactor: RedactingFilter,
-                      loggers: Iterable[logging.Logger]) -> Path | None:
+def configure_logging(name: str, plugin_dir: str, redactor: RedactingFilter,
+                      loggers: Iterable[logging.Logger]) -> str | None:
     """Attach one rotating file handler to the SDK's and the plug-in's loggers.
 
     Returns:
@@ -75,21 +104,21 @@ def configure_logging(name: str, plugin_dir: Path, redactor: RedactingFilter,
     level_name = os.environ.get(LOG_LEVEL_ENV, "INFO").upper()
     level = getattr(logging, level_name, logging.INFO)
     directory = log_directory(plugin_dir)
-    path = directory / f"{name}.log"
+    path: str | None = os.path.join(directory, f"{name}.log")
+    handler: logging.Handler
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True)
+        os.makedirs(directory, exist_ok=True)
+        handler = SizeCappedFileHandler(path or "")
     except OSError:
         handler = logging.NullHandler()
-        path = None  # type: ignore[assignment]
+        path = None
     handler.setFormatter(logging.Formatter(_FORMAT))
     handler.addFilter(redactor)
     for logger in loggers:
         for old in [h for h in logger.handlers if getattr(h, "_gassist", False)]:
             logger.removeHandler(old)
             old.close()
-        handler._gassist = True  # type: ignore[attr-defined]
+        handler._gassist = True  # type: ignore[union-attr]
         logger.addHandler(handler)
         logger.setLevel(level)
         logger.propagate = False

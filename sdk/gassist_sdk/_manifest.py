@@ -4,9 +4,8 @@
 
 from __future__ import annotations
 
-import difflib
 import json
-from pathlib import Path
+import os
 from typing import Any
 
 __all__ = ["dumps_manifest", "manifest_diff", "manifest_drift", "read_manifest"]
@@ -19,20 +18,26 @@ def dumps_manifest(manifest: dict[str, Any]) -> str:
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
 
-def read_manifest(path: Path) -> dict[str, Any] | None:
+def _read_text(path: str | os.PathLike[str]) -> str:
+    with open(path, encoding="utf-8-sig") as handle:
+        return handle.read()
+
+
+def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     """The manifest at ``path`` (BOM tolerated), or None when absent or unreadable."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text)
+        data = json.loads(_read_text(path))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
 
 
-def manifest_diff(generated: dict[str, Any], path: Path) -> str:
+def manifest_diff(generated: dict[str, Any], path: str | os.PathLike[str]) -> str:
     """A unified diff from the file at ``path`` to the generated manifest ("" when equal)."""
+    import difflib  # only the --check path needs it
+
     try:
-        current = path.read_text(encoding="utf-8-sig")
+        current = _read_text(path)
     except OSError:
         current = ""
     wanted = dumps_manifest(generated)

@@ -4,15 +4,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import logging
 import os
 import re
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._config import CONFIG_ENV, CONFIG_NAME, ConfigModel, ConfigState
 from ._context import Context, LogLevel
@@ -35,6 +32,10 @@ from ._render import RenderError, render_result
 from ._setup import CANCEL_WORDS, PendingCall, parse_paste, setup_instructions
 from ._transport import READ_SIZE, Transport, open_stdio
 
+if TYPE_CHECKING:
+    import asyncio
+    from pathlib import Path
+
 __all__ = ["Plugin"]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,17 +44,12 @@ _sdk_logger = logging.getLogger("gassist_sdk")
 ON_INPUT = "on_input"
 
 
-def _caller_dir() -> Path:
+def _caller_dir() -> str:
     """Folder of the module that created the Plugin (the plug-in folder)."""
     if getattr(sys, "frozen", False):
-        return Path(sys.executable).resolve().parent
-    frame = inspect.currentframe()
-    try:
-        caller = frame.f_back.f_back if frame and frame.f_back else None
-        filename = caller.f_globals.get("__file__") if caller else None
-    finally:
-        del frame
-    return Path(filename).resolve().parent if filename else Path.cwd()
+        return os.path.dirname(os.path.realpath(sys.executable))
+    filename = sys._getframe(2).f_globals.get("__file__")
+    return os.path.dirname(os.path.realpath(filename)) if filename else os.getcwd()
 
 
 class _Command:
@@ -118,7 +114,7 @@ class Plugin:
         self.executable = executable
         self.config_model = ConfigModel(config) if config is not None else None
         self.setup_help = setup_help
-        self.plugin_dir = Path(plugin_dir).resolve() if plugin_dir else _caller_dir()
+        self._dir = os.path.realpath(plugin_dir) if plugin_dir else _caller_dir()
         self.logger = logging.getLogger(f"gassist.{name}")
         self.redactor = RedactingFilter()
         self._commands: dict[str, _Command] = {}
@@ -189,16 +185,28 @@ class Plugin:
     # -- config -------------------------------------------------------------------------
 
     @property
+    def plugin_dir(self) -> Path:
+        """The plug-in folder (where manifest.json, config.json and the log live)."""
+        from pathlib import Path
+
+        return Path(self._dir)
+
+    @property
     def config_path(self) -> Path:
         """Where config.json is read from: ``$GASSIST_CONFIG`` or the plug-in folder."""
-        override = os.environ.get(CONFIG_ENV)
-        return Path(override) if override else self.plugin_dir / CONFIG_NAME
+        from pathlib import Path
+
+        return Path(self._config_file())
+
+    def _config_file(self) -> str:
+        return os.environ.get(CONFIG_ENV) or os.path.join(self._dir, CONFIG_NAME)
 
     def _config(self) -> ConfigState | None:
         if self.config_model is None:
             return None
-        if self._config_state is None or self._config_state.path != self.config_path:
-            self._config_state = ConfigState(self.config_model, self.config_path)
+        path = self._config_file()
+        if self._config_state is None or self._config_state.path != path:
+            self._config_state = ConfigState(self.config_model, path)
         return self._config_state
 
     def load_config(self) -> tuple[Any, list[str]]:
@@ -275,11 +283,11 @@ class Plugin:
                 out.write(dumps_manifest(manifest))
                 out.flush()
             return 0
-        path = self.plugin_dir / MANIFEST_NAME
+        path = os.path.join(self._dir, MANIFEST_NAME)
         diff = manifest_diff(manifest, path)
         if diff:
             sys.stderr.write(f"{path} is stale; regenerate it with: gassist-build manifest "
-                             f"{self.plugin_dir}\n{diff}")
+                             f"{self._dir}\n{diff}")
             return 1
         sys.stderr.write(f"{path} is up to date\n")
         return 0
@@ -297,7 +305,7 @@ class Plugin:
         return 0
 
     def _warn_manifest_drift(self) -> None:
-        on_disk = read_manifest(self.plugin_dir / MANIFEST_NAME)
+        on_disk = read_manifest(os.path.join(self._dir, MANIFEST_NAME))
         if on_disk is None:
             return
         for problem in manifest_drift(self.manifest(), on_disk):
@@ -330,9 +338,13 @@ class Plugin:
             sys.exit(2)
         self.serve(transport, protocol)
 
-    def enable_logging(self) -> Path | None:
-        """Send the SDK's and the plug-in's logs to ``<name>.log`` (see ``GASSIST_LOG_DIR``)."""
-        return configure_logging(self.name, self.plugin_dir, self.redactor,
+    def enable_logging(self) -> str | None:
+        """Send the SDK's and the plug-in's logs to ``<name>.log`` (see ``GASSIST_LOG_DIR``).
+
+        Returns:
+            The log file's path, or None when no writable place exists.
+        """
+        return configure_logging(self.name, self._dir, self.redactor,
                                  [_sdk_logger, self.logger])
 
     def serve(self, transport: Transport, protocol: str = "auto") -> None:
@@ -376,7 +388,7 @@ class Plugin:
             _sdk_logger.info("%s stopped", self.name)
 
     def _manifest_says_tethered(self) -> bool:
-        on_disk = read_manifest(self.plugin_dir / MANIFEST_NAME)
+        on_disk = read_manifest(os.path.join(self._dir, MANIFEST_NAME))
         return bool(on_disk and on_disk.get("tethered") is True)
 
     # -- routes (reader thread) -----------------------------------------------------------
@@ -462,7 +474,7 @@ class Plugin:
             system_info=system_info if isinstance(system_info, str) else None,
             function=spec.name,
             request_id=request_id,
-            plugin_dir=self.plugin_dir,
+            plugin_dir=self._dir,
             logger=self.logger,
             config=self._config_state,
             stream=lambda text: self._stream(request_id, text),
@@ -495,9 +507,8 @@ class Plugin:
         except RenderError as exc:
             _sdk_logger.error("%s returned a value that cannot be shown: %s", spec.name, exc)
             self._complete(request_id, False, str(exc), False)
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            self._send_error(request_id, TIMEOUT, f"{spec.name} was cancelled: the plug-in is "
-                             "shutting down")
+        except KeyboardInterrupt:
+            self._send_error(request_id, TIMEOUT, f"{spec.name} was interrupted")
         except WireError as exc:
             self._send_error(request_id, exc.code, exc.message)
         except Exception as exc:
@@ -505,6 +516,16 @@ class Plugin:
             self._send_error(request_id, PLUGIN_ERROR,
                              f"{spec.name} failed unexpectedly ({type(exc).__name__}); "
                              f"the details are in {self.name}.log")
+        except BaseException as exc:
+            # asyncio's CancelledError means the plug-in is shutting down (asyncio is
+            # imported only by plug-ins with async commands, so it is matched by name).
+            if type(exc).__name__ == "CancelledError":
+                self._send_error(request_id, TIMEOUT, f"{spec.name} was cancelled: the plug-in "
+                                 "is shutting down")
+            else:  # SystemExit and the like: the call still gets its answer
+                _sdk_logger.error("%s raised %s", spec.name, type(exc).__name__)
+                self._send_error(request_id, PLUGIN_ERROR,
+                                 f"{spec.name} stopped abruptly ({type(exc).__name__})")
         else:
             self._complete(request_id, True, text, ctx.keeps_session)
         finally:
@@ -516,7 +537,7 @@ class Plugin:
         _sdk_logger.info("%s needs config; asking the user (%d problem(s))", function,
                          len(problems))
         self._pending = PendingCall(function, arguments, messages, system_info)
-        text = setup_instructions(self.name, self.config_model, problems, str(self.config_path),
+        text = setup_instructions(self.name, self.config_model, problems, self._config_file(),
                                   self.setup_help)
         self._complete(request_id, False, text, True)
 
@@ -553,7 +574,7 @@ class Plugin:
         _sdk_logger.info("config saved (%d key(s))", len(updates))
         value, problems = self.load_config()
         if problems:
-            text = setup_instructions(self.name, model, problems, str(self.config_path),
+            text = setup_instructions(self.name, model, problems, self._config_file(),
                                       self.setup_help)
             self._complete(request_id, False, f"Saved {saved}.\n\n{text}", True)
             return
@@ -562,13 +583,13 @@ class Plugin:
         if entry is None:  # pragma: no cover - commands cannot be unregistered
             self._complete(request_id, True, f"Saved {saved}.", False)
             return
-        self._stream(request_id, f"Saved {saved} to {self.config_path.name}.\n\n")
+        self._stream(request_id, f"Saved {saved} to {os.path.basename(self._config_file())}.\n\n")
         self._call(request_id, entry, pending.arguments, job, pending.messages,
                    pending.system_info)
 
     def _invoke(self, entry: _Command, kwargs: dict[str, Any], job: Job) -> Any:
         result = entry.func(**kwargs)
-        if inspect.isawaitable(result):
+        if hasattr(type(result), "__await__"):
             loop = self._event_loop()
             task = loop.create_task(_await(result))
             job.on_cancel(lambda: _cancel_soon(loop, task))
@@ -577,6 +598,8 @@ class Plugin:
 
     def _event_loop(self) -> asyncio.AbstractEventLoop:
         if self._loop is None or self._loop.is_closed():
+            import asyncio  # only plug-ins with async commands pay for it
+
             self._loop = asyncio.new_event_loop()
         return self._loop
 

@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
 import enum
 import json
 import os
@@ -42,8 +40,8 @@ def _scalar(value: Any) -> str | None:
         return value
     if isinstance(value, enum.Enum):
         return _scalar(value.value)
-    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
-        return value.isoformat()
+    if type(value).__module__ == "datetime" and hasattr(value, "isoformat"):
+        return str(value.isoformat())  # date, time, datetime (no import needed to tell)
     if isinstance(value, os.PathLike):
         return str(os.fspath(value))
     if isinstance(value, (bytes, bytearray, memoryview)):
@@ -55,12 +53,17 @@ def _scalar(value: Any) -> str | None:
     return None
 
 
+def _is_dataclass_instance(value: Any) -> bool:
+    # What dataclasses.is_dataclass checks, without importing dataclasses.
+    return hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type)
+
+
 def _render(value: Any, depth: int, seen: set[int]) -> str:
     scalar = _scalar(value)
     if scalar is not None:
         return scalar
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if _is_dataclass_instance(value):
+        value = {name: getattr(value, name) for name in value.__dataclass_fields__}
     if isinstance(value, (set, frozenset, tuple)):
         value = list(value)
     if isinstance(value, (dict, list)):
@@ -85,7 +88,7 @@ def _render_container(value: dict[Any, Any] | list[Any], depth: int, seen: set[i
     for key, item in items:
         label = f"**{key}**: " if key is not None else ""
         nested = isinstance(item, (dict, list, tuple, set, frozenset)) or (
-            dataclasses.is_dataclass(item) and not isinstance(item, type))
+            _is_dataclass_instance(item))
         if isinstance(item, dict) and item and not any(
                 isinstance(v, (dict, list, tuple, set, frozenset)) for v in item.values()):
             if id(item) in seen:

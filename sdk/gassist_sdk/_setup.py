@@ -11,7 +11,6 @@ and the remembered call is replayed with its original arguments.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ._config import ConfigField, ConfigModel
@@ -22,14 +21,16 @@ _PAIR = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*(.*?)\s*$")
 CANCEL_WORDS = {"cancel", "stop", "quit", "exit", "abort"}
 
 
-@dataclass
 class PendingCall:
     """A command that waits for its config."""
 
-    function: str
-    arguments: Any
-    messages: Any
-    system_info: Any
+    __slots__ = ("arguments", "function", "messages", "system_info")
+
+    def __init__(self, function: str, arguments: Any, messages: Any, system_info: Any) -> None:
+        self.function = function
+        self.arguments = arguments
+        self.messages = messages
+        self.system_info = system_info
 
 
 def setup_instructions(plugin_name: str, model: ConfigModel, problems: list[str],
