@@ -11,6 +11,7 @@ lives in :mod:`gassist_sdk._windows`.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import threading
@@ -18,7 +19,7 @@ from typing import Protocol
 
 __all__ = ["FdTransport", "MemoryPipe", "StdioIsolation", "Transport", "open_stdio"]
 
-READ_SIZE = 256 * 1024
+READ_SIZE = 64 * 1024
 
 
 class Transport(Protocol):
@@ -41,9 +42,15 @@ class FdTransport:
         self.read_fd = read_fd
         self.write_fd = write_fd
         self._owns_write_fd = owns_write_fd
+        # Reading into one reused buffer: os.read(fd, 64 KiB) would allocate 64 KiB
+        # per call, which costs more than the rest of a small round trip.
+        self._file = io.FileIO(read_fd, "rb", closefd=False)
+        self._view = memoryview(bytearray(READ_SIZE))
 
     def read(self, size: int) -> bytes:
-        return os.read(self.read_fd, size)
+        view = self._view[: min(size, READ_SIZE)]
+        count = self._file.readinto(view)
+        return bytes(view[:count]) if count else b""
 
     def write(self, data: bytes) -> None:
         view = memoryview(data)
