@@ -250,3 +250,32 @@ def test_parse_docstring_sections() -> None:
     """)
     assert summary == "Do it."
     assert args == {"a": "First.", "b": "Second continued."}
+
+
+class Gt:
+    """Shaped like annotated-types' Gt (a constraint object with a ``gt`` attribute)."""
+
+    def __init__(self, gt: float) -> None:
+        self.gt = gt
+
+
+def test_exclusive_integer_bounds_become_inclusive() -> None:
+    def f(count: Annotated[int, Gt(0)]) -> None:
+        """S."""
+
+    spec = inspect_command(f)
+    assert spec.manifest_entry()["properties"]["count"]["description"] == "At least 1"
+    with pytest.raises(InvalidParams, match="count must be an integer at least 1, got 0"):
+        spec.bind({"count": 0})
+
+
+def test_missing_and_invalid_are_reported_together() -> None:
+    def f(speed: int, fan_id: int = 0) -> None:
+        """S."""
+
+    with pytest.raises(InvalidParams) as caught:
+        inspect_command(f).bind({"colour": "red", "fan_id": "x"})
+    message = caught.value.message
+    assert "unknown argument 'colour'" in message
+    assert "fan_id must be an integer, got 'x'" in message
+    assert "missing required argument 'speed'" in message

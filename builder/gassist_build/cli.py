@@ -15,7 +15,17 @@ import click
 from . import __version__
 
 # (module, attribute) of each click command attached to the group, in help order.
-_COMMANDS: list[tuple[str, str]] = []
+_COMMANDS: list[tuple[str, str]] = [
+    ("validate_cmd", "validate"),
+    ("validate_cmd", "manifest"),
+    ("config_cmd", "config_command"),
+    ("scaffold", "new_command"),
+    ("build", "build_command"),
+    ("install", "install_command"),
+    ("install", "uninstall_command"),
+    ("package", "package_command"),
+    ("emulate_cmd", "call"), ("emulate_cmd", "chat"), ("emulate_cmd", "check"),
+]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -144,6 +144,7 @@ class CommandSpec:
         problems: list[str] = []
         bound: dict[str, Any] = {}
         extra: dict[str, Any] = {}
+        invalid: set[str] = set()
         for raw_key, value in arguments.items():
             key = raw_key.strip() if isinstance(raw_key, str) else raw_key
             spec = self._by_name.get(key)
@@ -153,15 +154,16 @@ class CommandSpec:
                 else:
                     problems.append(f"unknown argument {key!r}" + self._accepted())
                 continue
-            if value is None and not spec.required:
-                continue
+            if value is None:
+                continue  # null means "not given": a default applies, a required one is missing
             try:
                 bound[key] = coerce(spec, value)
             except ValueError as exc:
+                invalid.add(key)
                 problems.append(str(exc))
         for spec in self.params:
             if spec.name not in bound and spec.name not in extra:
-                if spec.required and not any(spec.name in p for p in problems):
+                if spec.required and spec.name not in invalid:
                     hint = f" ({spec.description})" if spec.description else ""
                     problems.append(f"missing required argument {spec.name!r}{hint}")
         if problems:
@@ -277,7 +279,7 @@ def coerce(spec: ParamSpec, value: Any) -> Any:
                 raise _fail(spec, value) from None
         if not isinstance(value, list):
             value = [value]  # a lone item is unambiguous
-        item = ParamSpec(spec.name + "[]", spec.items or "any", enum=spec.enum)
+        item = ParamSpec(f"each item of {spec.name}", spec.items or "any", enum=spec.enum)
         return [_check_choice(item, _scalar(item.kind, item, v)) for v in value]
     result = _scalar(spec.kind, spec, value)
     result = _check_choice(spec, result)
@@ -420,6 +422,26 @@ def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
+def _bounds_from(item: Any, minimum: float | None, maximum: float | None,
+                 base: Any) -> tuple[float | None, float | None]:
+    """Inclusive bounds from annotated-types style objects.
+
+    Exclusive integer bounds become inclusive ones (``Gt(0)`` on an int is
+    ``min 1``); exclusive float bounds are kept as inclusive, the nearest the
+    manifest can say.
+    """
+    step = 1 if base is int else 0
+    if getattr(item, "ge", None) is not None:
+        minimum = item.ge
+    elif getattr(item, "gt", None) is not None:
+        minimum = item.gt + step
+    if getattr(item, "le", None) is not None:
+        maximum = item.le
+    elif getattr(item, "lt", None) is not None:
+        maximum = item.lt - step
+    return minimum, maximum
+
+
 def _param_from_hint(func_name: str, name: str, hint: Any, default: Any,
                      doc_description: str) -> ParamSpec:
     description_parts: list[str] = []
@@ -431,9 +453,8 @@ def _param_from_hint(func_name: str, name: str, hint: Any, default: Any,
                 description_parts.append(item)
             elif isinstance(item, Range):
                 minimum, maximum = item.min, item.max
-            else:  # annotated-types style constraints (ge/le/gt/lt)
-                minimum = getattr(item, "ge", getattr(item, "gt", minimum))
-                maximum = getattr(item, "le", getattr(item, "lt", maximum))
+            else:  # annotated-types style constraints (Ge/Le/Gt/Lt/Interval)
+                minimum, maximum = _bounds_from(item, minimum, maximum, base)
         hint = base
     try:
         hint, optional = _unwrap_optional(hint)

@@ -476,7 +476,7 @@ class Plugin:
             request_id=request_id,
             plugin_dir=self._dir,
             logger=self.logger,
-            config=self._config_state,
+            config=None,
             stream=lambda text: self._stream(request_id, text),
             log=self._send_log,
             cancelled=job.cancelled,
@@ -487,13 +487,13 @@ class Plugin:
             _sdk_logger.info("rejected arguments for %s", spec.name)
             self._send_error(request_id, exc.code, exc.message)
             return
-        if entry.needs_config and self.config_model is not None:
+        if self.config_model is not None:
             value, problems = self.load_config()
-            if problems:
+            if problems and entry.needs_config:
                 self._ask_for_config(request_id, spec.name, arguments, messages, system_info,
                                      problems)
                 return
-            ctx.config = value
+            ctx.config = value  # None while config.json is missing or invalid
         if spec.context_param:
             kwargs[spec.context_param] = ctx.messages if spec.context_as_list else ctx
         if spec.system_info_param:

@@ -46,7 +46,8 @@ def main() -> None:
     while (msg := read()) is not None:
         method, call_id = msg.get("method"), msg.get("id")
         if method == "initialize":
-            respond(call_id, INFO)
+            respond(call_id, dict(INFO, commands=[{"name": "hello", "description": ""},
+                                                  {"name": "freeze", "description": ""}]))
         elif method == "ping":
             respond(call_id, {"timestamp": msg["params"]["timestamp"]})
         elif method == "execute":

@@ -133,8 +133,16 @@ def search_web(query: str):
 
 @plugin.command("slow_report", "Build a report; takes a while.")
 def slow_report():
-    time.sleep(1.5)
+    time.sleep(1.2)
     return "Report ready."
+
+
+@plugin.command("deep_search", "Search thoroughly, streaming a dot every 0.15 s to stay alive.")
+def deep_search(query: str = "gpu"):
+    for _ in range(8):
+        plugin.stream(".")
+        time.sleep(0.15)
+    return f" Deep results for {query}."
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import os
 import struct
 import sys
 import threading
@@ -65,7 +66,7 @@ def count(req: int, args: dict) -> None:
 
 
 def slow(req: int, args: dict) -> None:
-    seconds = args.get("seconds", 1.5)
+    seconds = args.get("seconds", 1.2)
     if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
         return fail(req, -32602, "'seconds' must be a number")
     time.sleep(min(float(seconds), 60.0))
@@ -80,8 +81,16 @@ def reset_counter(req: int, args: dict) -> None:
     complete(req, "counter reset")
 
 
+def where(req: int, args: dict) -> None:
+    complete(req, json.dumps({
+        "pid": os.getpid(), "cwd": os.getcwd(),
+        "pythonpath": os.environ.get("PYTHONPATH", "").split(os.pathsep),
+        "log_dir": os.environ.get("GASSIST_LOG_DIR"),
+    }))
+
+
 FUNCTIONS = {"greet": greet, "count": count, "slow": slow, "start_chat": start_chat,
-             "reset_counter": reset_counter}
+             "reset_counter": reset_counter, "where": where}
 
 
 def run_command(req: int, function: str, args: dict) -> None:
@@ -102,6 +111,8 @@ def on_input(req: int, text: str) -> None:
 
 
 def main() -> None:
+    sys.stderr.write("v2_good: ready (diagnostics go to stderr)\n")
+    sys.stderr.flush()
     while True:
         header = read_exact(4)
         if header is None:

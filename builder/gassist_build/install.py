@@ -1,0 +1,399 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""Install a built plug-in into the G-Assist plug-ins folder, and uninstall it.
+
+An install never leaves a half-copied plug-in and never loses the user's settings:
+
+1. the built folder is copied to a staging folder beside the target
+   (``plugins/.<name>.installing-<pid>``), so the final step is a rename on one
+   file system;
+2. the user's ``config.json`` from the current install is carried into the
+   staging folder; keys that are new in ``config.example.json`` are added, and
+   existing values are never changed;
+3. the current install is renamed aside, the staging folder renamed into place,
+   and the old one deleted. If the second rename fails the first is undone.
+
+On Windows a folder cannot be renamed while the plug-in's executable runs: that
+failure is reported as "close G-Assist" and the previous install stays as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from . import _platform
+from ._steps import StepLog, format_size
+from .errors import InstallError
+
+__all__ = [
+    "CONFIG_EXAMPLE_FILE",
+    "CONFIG_FILE",
+    "InstallResult",
+    "UninstallResult",
+    "install_command",
+    "install_plugin",
+    "merge_config",
+    "uninstall_command",
+    "uninstall_plugin",
+]
+
+CONFIG_FILE = "config.json"
+CONFIG_EXAMPLE_FILE = "config.example.json"
+# Files a user (or the plug-in itself, e.g. OAuth tokens) writes into the installed
+# folder and that a new build must not take away. config.json is merged; the
+# others are carried over unchanged when the new build does not ship them.
+CARRIED_FILES = ("auth.json",)
+
+
+@dataclass
+class InstallResult:
+    """What :func:`install_plugin` did.
+
+    Attributes:
+        name: The plug-in's invocation (folder) name.
+        path: The installed folder.
+        previous_version: Version of the install that was replaced, ``""`` if it had none,
+            ``None`` if there was no previous install.
+        version: Version now installed (from its manifest).
+        config: ``"kept"`` (user's config unchanged), ``"merged"`` (new keys added),
+            ``"created"`` (from config.example.json), ``"unreadable"`` (user's file kept
+            as it was, no keys added) or ``"none"``.
+        added_keys: Keys added to the user's config (dotted for nested ones).
+        files: Number of files installed.
+        size: Their total size in bytes.
+        warnings: Things the user should know.
+    """
+
+    name: str
+    path: Path
+    previous_version: str | None
+    version: str
+    config: str
+    added_keys: list[str] = field(default_factory=list)
+    files: int = 0
+    size: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One paragraph telling the user what happened."""
+        if self.previous_version is None:
+            what = f"Installed {self.name} {self.version} into {self.path}"
+        else:
+            before = self.previous_version or "unknown version"
+            what = f"Replaced {self.name} ({before} → {self.version}) in {self.path}"
+        what += f" ({self.files} files, {format_size(self.size)})."
+        config = {
+            "kept": "Your config.json was kept unchanged.",
+            "merged": "Your config.json was kept; new keys added with default values: "
+            + ", ".join(self.added_keys)
+            + ".",
+            "created": f"Created config.json from {CONFIG_EXAMPLE_FILE}: fill in your settings"
+            f" in {self.path / CONFIG_FILE}.",
+            "unreadable": "Your config.json is not a JSON object, so it was kept exactly as it"
+            " was and no new keys were added.",
+            "none": "",
+        }[self.config]
+        return f"{what} {config}".strip()
+
+
+@dataclass
+class UninstallResult:
+    """What :func:`uninstall_plugin` did.
+
+    Attributes:
+        name: The plug-in removed.
+        path: Its folder.
+        kept_config: True when ``config.json`` was left in the folder.
+    """
+
+    name: str
+    path: Path
+    kept_config: bool
+
+    def summary(self) -> str:
+        """One sentence telling the user what happened."""
+        if self.kept_config:
+            return (
+                f"Uninstalled {self.name}; kept your settings in {self.path / CONFIG_FILE}"
+                " (use --purge to delete them too)."
+            )
+        return f"Uninstalled {self.name} and deleted {self.path}."
+
+
+def _read_json_object(path: Path) -> dict[str, Any] | None:
+    """The JSON object in ``path``, or None when it is missing, unreadable or not an object."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def merge_config(user: dict[str, Any], example: dict[str, Any]) -> list[str]:
+    """Add to ``user`` (in place) the keys of ``example`` it lacks; never change a value.
+
+    Nested objects are merged the same way. New keys go after the user's own keys,
+    in the example's order.
+
+    Returns:
+        The keys added, dotted for nested ones (``"auth.client_id"``).
+    """
+    added: list[str] = []
+    for key, value in example.items():
+        if key not in user:
+            user[key] = value
+            added.append(key)
+        elif isinstance(user[key], dict) and isinstance(value, dict):
+            added.extend(f"{key}.{sub}" for sub in merge_config(user[key], value))
+    return added
+
+
+def _manifest_version(folder: Path) -> str:
+    manifest = _read_json_object(folder / "manifest.json")
+    version = manifest.get("version") if manifest else None
+    return version if isinstance(version, str) else ""
+
+
+def _count(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def _check_dist(dist: Path) -> str:
+    if not dist.is_dir():
+        raise InstallError(f"{dist} is not a folder; pass the folder `gassist-build build` made"
+                           " (dist/<name>)")
+    manifest_path = dist / "manifest.json"
+    if not manifest_path.is_file():
+        raise InstallError(
+            f"{dist} has no manifest.json, so it is not a built plug-in; build it first with"
+            f" `gassist-build build {dist}`"
+        )
+    manifest = _read_json_object(manifest_path)
+    if manifest is None:
+        raise InstallError(f"{manifest_path} is not a JSON object; rebuild the plug-in")
+    executable = manifest.get("executable")
+    if not isinstance(executable, str) or not (dist / executable).is_file():
+        raise InstallError(
+            f"{manifest_path} names executable {executable!r}, which is not in {dist};"
+            " rebuild the plug-in"
+        )
+    # The engine identifies a plug-in by its folder name, so the folder is the name.
+    problem = _platform.invocation_name_problem(dist.name)
+    if problem:
+        raise InstallError(f"cannot install {dist}: {problem}")
+    return dist.name
+
+
+def _prepare_plugins_dir(plugins_dir: Path) -> None:
+    if plugins_dir.exists() and not plugins_dir.is_dir():
+        raise InstallError(
+            f"the plug-ins folder {plugins_dir} is a file, not a folder; pass --plugins-dir"
+        )
+    try:
+        plugins_dir.mkdir(parents=True, exist_ok=True)
+    except PermissionError:
+        raise InstallError(_no_permission(plugins_dir)) from None
+    except OSError as exc:
+        raise InstallError(f"cannot create the plug-ins folder {plugins_dir}: {exc}") from None
+
+
+def _no_permission(folder: Path) -> str:
+    return (
+        f"no permission to write to {folder}. On Windows, run the command from an"
+        " administrator prompt (the G-Assist plug-ins folder belongs to the system);"
+        " or install somewhere you own with --plugins-dir (or GASSIST_PLUGINS_DIR)"
+    )
+
+
+def _remove_tree(folder: Path) -> bool:
+    """Delete ``folder``; return False (and leave what could not go) on failure."""
+    try:
+        shutil.rmtree(folder)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _carry_user_files(target: Path, stage: Path, log: StepLog) -> tuple[str, list[str]]:
+    """Bring the user's settings from ``target`` (current install) into ``stage``."""
+    for name in CARRIED_FILES:
+        old = target / name
+        if old.is_file() and not (stage / name).exists():
+            shutil.copy2(old, stage / name)
+    example_path = stage / CONFIG_EXAMPLE_FILE
+    user_path = target / CONFIG_FILE
+    staged_path = stage / CONFIG_FILE
+    if not user_path.is_file():
+        if staged_path.is_file():
+            return "kept", []
+        if example_path.is_file():
+            shutil.copy2(example_path, staged_path)
+            return "created", []
+        return "none", []
+    # The user's file always wins over anything the build shipped under that name.
+    shutil.copy2(user_path, staged_path)
+    user = _read_json_object(user_path)
+    if user is None:
+        log.warn(f"{user_path} is not a JSON object: kept unchanged, no new keys added")
+        return "unreadable", []
+    example = _read_json_object(example_path) if example_path.is_file() else None
+    if not example:
+        return "kept", []
+    added = merge_config(user, example)
+    if not added:
+        return "kept", []
+    staged_path.write_text(json.dumps(user, indent=2, ensure_ascii=False) + "\n",
+                           encoding="utf-8")
+    return "merged", added
+
+
+def install_plugin(
+    dist: str | Path,
+    plugins_dir: str | Path | None = None,
+    *,
+    log: StepLog | None = None,
+) -> InstallResult:
+    """Install (or replace) a built plug-in, keeping the user's ``config.json``.
+
+    Args:
+        dist: A folder made by ``gassist-build build`` (``dist/<name>``); its name is
+            the plug-in's invocation name.
+        plugins_dir: The G-Assist plug-ins folder; defaults to
+            :func:`gassist_build._platform.default_plugins_dir`.
+        log: Receives progress and warnings (silent if omitted).
+
+    Returns:
+        An :class:`InstallResult`.
+
+    Raises:
+        InstallError: Nothing was changed (or the previous install was restored); the
+            message says why and what to do.
+    """
+    log = log or StepLog()
+    dist = Path(dist).resolve()
+    plugins = Path(plugins_dir) if plugins_dir is not None else _platform.default_plugins_dir()
+    plugins = plugins.resolve()
+    name = _check_dist(dist)
+    target = plugins / name
+    if dist == target:
+        raise InstallError(f"{dist} is already the installed copy; install from dist/{name}")
+    _prepare_plugins_dir(plugins)
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise InstallError(
+            f"{target} exists and is not a plug-in folder (a file or link is in the way);"
+            " move or delete it, then install again"
+        )
+    previous = _manifest_version(target) if target.is_dir() else None
+
+    stage = plugins / f".{name}.installing-{os.getpid()}"
+    backup = plugins / f".{name}.replaced-{os.getpid()}"
+    _remove_tree(stage)
+    try:
+        with log.step(f"Copy {name} into {plugins}"):
+            try:
+                shutil.copytree(dist, stage, symlinks=False)
+            except PermissionError:
+                raise InstallError(_no_permission(plugins)) from None
+            except (OSError, shutil.Error) as exc:
+                raise InstallError(f"copying {dist} to {plugins} failed: {exc}") from None
+            config, added = _carry_user_files(target, stage, log)
+        with log.step(f"Put {name} in place"):
+            if previous is not None:
+                try:
+                    _platform.rename_dir(target, backup)
+                except PermissionError:
+                    raise InstallError(
+                        "the previous install was left as it was: "
+                        + _platform.locked_hint(target)
+                    ) from None
+            try:
+                _platform.rename_dir(stage, target)
+            except OSError as exc:
+                if previous is not None:
+                    _platform.rename_dir(backup, target)
+                raise InstallError(
+                    f"could not move the new {name} into place ({exc.strerror or exc}); the"
+                    " previous install was left as it was"
+                ) from None
+    finally:
+        _remove_tree(stage)
+    if previous is not None and not _remove_tree(backup):
+        log.warn(f"could not delete the old copy {backup}; delete it by hand")
+    files, size = _count(target)
+    return InstallResult(
+        name=name,
+        path=target,
+        previous_version=previous,
+        version=_manifest_version(target),
+        config=config,
+        added_keys=added,
+        files=files,
+        size=size,
+        warnings=list(log.warnings),
+    )
+
+
+def uninstall_plugin(
+    name: str, plugins_dir: str | Path | None = None, *, purge: bool = False
+) -> UninstallResult:
+    """Remove an installed plug-in, keeping its ``config.json`` unless ``purge``.
+
+    Raises:
+        InstallError: The plug-in is not installed, or is running (nothing removed).
+    """
+    problem = _platform.invocation_name_problem(name)
+    if problem:
+        raise InstallError(problem)
+    plugins = Path(plugins_dir) if plugins_dir is not None else _platform.default_plugins_dir()
+    target = plugins.resolve() / name
+    if target.is_symlink() or not target.is_dir():
+        raise InstallError(f"{name} is not installed in {plugins} (no folder {target})")
+    trash = target.parent / f".{name}.removing-{os.getpid()}"
+    try:
+        _platform.rename_dir(target, trash)
+    except PermissionError:
+        raise InstallError(f"{name} was not removed: " + _platform.locked_hint(target)) from None
+    keep = not purge and (trash / CONFIG_FILE).is_file()
+    if keep:
+        target.mkdir()
+        os.replace(trash / CONFIG_FILE, target / CONFIG_FILE)
+    _remove_tree(trash)
+    return UninstallResult(name=name, path=target, kept_config=keep)
+
+
+@click.command("install")
+@click.argument("dist_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--plugins-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Plug-ins folder to install into. Default: $GASSIST_PLUGINS_DIR, else on Windows"
+    " %PROGRAMDATA%\\NVIDIA Corporation\\nvtopps\\rise\\plugins, elsewhere"
+    " $XDG_DATA_HOME/gassist/plugins (~/.local/share/gassist/plugins).",
+)
+def install_command(dist_dir: Path, plugins_dir: Path | None) -> None:
+    """Install a built plug-in (dist/NAME), keeping your config.json."""
+    console = Console(stderr=True)
+    result = install_plugin(dist_dir, plugins_dir, log=StepLog(console))
+    click.echo(result.summary())
+
+
+@click.command("uninstall")
+@click.argument("name")
+@click.option("--plugins-dir", type=click.Path(path_type=Path), default=None,
+              help="Plug-ins folder (same default as install).")
+@click.option("--purge", is_flag=True, help="Also delete the plug-in's config.json.")
+def uninstall_command(name: str, plugins_dir: Path | None, purge: bool) -> None:
+    """Remove an installed plug-in; its config.json stays unless --purge."""
+    click.echo(uninstall_plugin(name, plugins_dir, purge=purge).summary())

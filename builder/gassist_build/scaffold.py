@@ -1,0 +1,157 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""``gassist-build new``: start a plug-in from a cookiecutter template in ``templates/``.
+
+The template is rendered into a temporary folder, its ``manifest.json`` is
+generated from the rendered code (``python plugin.py --manifest``, never written
+by hand) and validated, ``config.example.json`` and ``config.schema.json`` are
+generated from its config dataclass (``--config-example`` / ``--config-schema``,
+as ``gassist-build config`` does), and only then is the folder moved to its
+destination. A failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import click
+
+from . import _platform
+from .config_sync import sync_config_files
+from .errors import BuildError
+from .manifest_gen import ManifestCommandError, render_manifest, run_manifest_command
+
+__all__ = ["TEMPLATES", "new_command", "render_template", "templates_dir"]
+
+TEMPLATES = ("basic", "passthrough-chat", "service")
+
+
+def templates_dir() -> Path:
+    """The folder holding the templates (``GASSIST_TEMPLATES_DIR`` overrides).
+
+    Raises:
+        BuildError: No templates folder can be found.
+    """
+    override = os.environ.get("GASSIST_TEMPLATES_DIR")
+    candidates = [Path(override)] if override else []
+    # A source checkout (and an editable install): <repo>/templates.
+    candidates.append(Path(__file__).resolve().parents[2] / "templates")
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise BuildError(
+        "cannot find the plug-in templates; set GASSIST_TEMPLATES_DIR to the templates/"
+        " folder of a gassist-sdk checkout"
+    )
+
+
+def render_template(
+    name: str,
+    template: str = "basic",
+    output_dir: str | Path = ".",
+    *,
+    no_input: bool = True,
+    context: Mapping[str, str] | None = None,
+) -> Path:
+    """Render ``template`` as a new plug-in named ``name`` inside ``output_dir``.
+
+    Args:
+        name: Invocation name of the plug-in (its folder name).
+        template: One of :data:`TEMPLATES`.
+        output_dir: Where the plug-in folder is created.
+        no_input: Use default values instead of prompting for the others.
+        context: Values for other template variables (``description``, ``author``...).
+
+    Returns:
+        The new plug-in folder.
+
+    Raises:
+        BuildError: Bad name or template, the folder exists, or the rendered plug-in
+            does not load; nothing was created.
+    """
+    problem = _platform.invocation_name_problem(name)
+    if problem:
+        raise BuildError(problem)
+    if template not in TEMPLATES:
+        raise BuildError(f"unknown template {template!r}; choose one of {', '.join(TEMPLATES)}")
+    source = templates_dir() / template
+    if not (source / "cookiecutter.json").is_file():
+        raise BuildError(f"template {template!r} is missing from {source.parent}")
+    output = Path(output_dir).resolve()
+    if (output / name).exists():
+        raise BuildError(f"{output / name} already exists; choose another name or folder")
+
+    # Imported here: cookiecutter (and its Jinja) is only needed by this command.
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.main import cookiecutter
+
+    with tempfile.TemporaryDirectory(prefix="gassist-new-") as scratch:
+        try:
+            rendered = Path(
+                cookiecutter(
+                    str(source),
+                    no_input=no_input,
+                    extra_context={**(context or {}), "plugin_name": name},
+                    output_dir=str(Path(scratch, "out")),
+                    accept_hooks=False,
+                    # Our own settings, so no replay file lands in the user's home and
+                    # their cookiecutter config cannot change what is rendered.
+                    default_config={
+                        "replay_dir": str(Path(scratch, "replay")),
+                        "cookiecutters_dir": str(Path(scratch, "cache")),
+                    },
+                )
+            )
+        except CookiecutterException as exc:
+            raise BuildError(f"rendering template {template!r} failed: {exc}") from None
+        # The name may have been changed at the prompt.
+        final_name = rendered.name
+        problem = _platform.invocation_name_problem(final_name)
+        if problem:
+            raise BuildError(problem)
+        try:
+            manifest = run_manifest_command(rendered)
+        except ManifestCommandError as exc:
+            raise BuildError(f"the rendered plug-in does not load:\n{exc}") from None
+        (rendered / "manifest.json").write_text(render_manifest(manifest), encoding="utf-8")
+        try:
+            # The same files `gassist-build config` writes, so its --check passes at once.
+            sync_config_files(rendered)
+        except ManifestCommandError as exc:
+            raise BuildError(f"the rendered plug-in's config cannot be generated:\n{exc}") \
+                from None
+
+        from .validate import validate_plugin
+
+        report = validate_plugin(rendered, check_code=False)
+        if not report.ok:
+            details = "\n  ".join(f"{p.path}: {p.message}" for p in report.errors)
+            raise BuildError(f"the rendered plug-in's manifest has errors:\n  {details}")
+        destination = output / final_name
+        if destination.exists():
+            raise BuildError(f"{destination} already exists; choose another name or folder")
+        output.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(rendered), str(destination))
+    return destination
+
+
+@click.command("new")
+@click.argument("name")
+@click.option("--template", "-t", type=click.Choice(TEMPLATES), default="basic",
+              show_default=True, help="basic: one command and a config with a secret;"
+              " passthrough-chat: a multi-turn conversation; service: calls an HTTP API.")
+@click.option("--output-dir", "-o", type=click.Path(path_type=Path), default=Path("."),
+              show_default=True, help="Where to create the NAME folder.")
+@click.option("--no-input", is_flag=True,
+              help="Never prompt; use default values (the default when not in a terminal).")
+def new_command(name: str, template: str, output_dir: Path, no_input: bool) -> None:
+    """Create a new plug-in NAME from a template, with tests that pass."""
+    interactive = not no_input and sys.stdin.isatty()
+    folder = render_template(name, template, output_dir, no_input=not interactive)
+    click.echo(f"Created {folder} from the {template!r} template.\n"
+               f"Next: cd {folder} && pytest && gassist-build build .")
