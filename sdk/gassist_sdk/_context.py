@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 import enum
-import logging
 import os
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._dispatcher import CancelFlag
+from ._logging import _logging_module, level_number
 
 if TYPE_CHECKING:
+    import logging
     from pathlib import Path
 
 __all__ = ["Context", "LogLevel", "SystemInfo"]
@@ -50,6 +51,10 @@ class Context:
     the plug-in folder, a logger and the typed config.
     """
 
+    __slots__ = ("_cancelled", "_keep_session", "_log", "_logger", "_logger_name",
+                 "_plugin_dir", "_sink", "_stream", "config", "function", "messages", "request_id",
+                 "streamed", "system_info")
+
     def __init__(
         self,
         *,
@@ -59,23 +64,35 @@ class Context:
         request_id: Any = None,
         plugin_dir: str | os.PathLike[str] | None = None,
         logger: logging.Logger | None = None,
+        logger_name: str = "gassist_sdk.plugin",
         config: Any = None,
         stream: Callable[[str], None] | None = None,
         log: Callable[[str, str], None] | None = None,
         cancelled: CancelFlag | threading.Event | None = None,
+        sink: Any = None,
     ) -> None:
-        self.messages: list[dict[str, Any]] = [m for m in (messages or []) if isinstance(m, dict)]
+        self.messages: list[dict[str, Any]] = (
+            [m for m in messages if isinstance(m, dict)] if messages else [])
         self.system_info = SystemInfo(system_info) if system_info is not None else None
         self.function = function
         self.request_id = request_id
         self._plugin_dir = os.fspath(plugin_dir) if plugin_dir is not None else os.getcwd()
-        self.logger = logger or logging.getLogger("gassist_sdk.plugin")
+        self._logger = logger
+        self._logger_name = logger_name
         self.config = config
         self._stream = stream
+        self._sink = sink  # the runtime: sink._stream(request_id, text), no closure per call
         self._log = log
         self._cancelled = cancelled if cancelled is not None else CancelFlag()
         self._keep_session = False
         self.streamed = False
+
+    @property
+    def logger(self) -> logging.Logger:
+        """The plug-in's logger (writes to ``<name>.log``, never to stdout)."""
+        if self._logger is None:
+            self._logger = _logging_module().getLogger(self._logger_name)
+        return self._logger
 
     @property
     def plugin_dir(self) -> Path:
@@ -108,6 +125,8 @@ class Context:
         self.streamed = True
         if self._stream is not None:
             self._stream(chunk)
+        elif self._sink is not None:
+            self._sink._stream(self.request_id, chunk)
 
     def keep_session(self, keep: bool = True) -> None:
         """Keep the conversation attached to this plug-in after this reply (passthrough)."""
@@ -121,7 +140,7 @@ class Context:
     def log(self, message: str, level: LogLevel | str = LogLevel.INFO) -> None:
         """Send a ``log`` notification to the engine (V2) and write it to the log file."""
         level_name = level.value if isinstance(level, LogLevel) else str(level).lower()
-        self.logger.log(getattr(logging, level_name.upper(), logging.INFO), "%s", message)
+        self.logger.log(level_number(level_name), "%s", message)
         if self._log is not None:
             self._log(message, level_name)
 

@@ -11,7 +11,6 @@ whole under a lock, so the reader, the worker and heartbeats never interleave.
 
 from __future__ import annotations
 
-import logging
 import queue
 import threading
 import time
@@ -21,11 +20,12 @@ from typing import Any, Protocol
 from ._errors import InternalError, MethodNotFound, WireError
 from ._framing import FrameEvent, Framer
 from ._jsonrpc import Message, Request, Response
+from ._logging import LazyLogger
 from ._transport import READ_SIZE, Transport
 
 __all__ = ["NO_REPLY", "CancelFlag", "Codec", "Dispatcher", "Job"]
 
-logger = logging.getLogger("gassist_sdk.dispatcher")
+logger = LazyLogger("gassist_sdk.dispatcher")
 
 
 class _NoReply:
@@ -52,6 +52,8 @@ class Codec(Protocol):
     def decode(self, payload: bytes) -> list[Message]: ...
 
     def encode(self, message: Message) -> bytes | None: ...
+
+    def encode_notification(self, method: str, params: dict[str, Any]) -> bytes | None: ...
 
     def heartbeat(self) -> bytes | None: ...
 
@@ -89,15 +91,25 @@ class CancelFlag:
 class Job:
     """A unit of work for the worker, with a cancellation flag it can read."""
 
-    __slots__ = ("_callbacks", "cancelled", "label", "on_drop", "run")
+    __slots__ = ("_callbacks", "_on_drop", "_run", "cancelled", "label", "payload")
 
-    def __init__(self, run: Callable[[Job], None], label: str,
-                 on_drop: Callable[[str], None] | None = None) -> None:
-        self.run = run
+    def __init__(self, run: Callable[[Any, Job], None], payload: Any, label: str,
+                 on_drop: Callable[[Any, str], None] | None = None) -> None:
+        self._run = run
+        self.payload = payload
         self.label = label
-        self.on_drop = on_drop
+        self._on_drop = on_drop
         self.cancelled = CancelFlag()
         self._callbacks: list[Callable[[], None]] = []
+
+    def run(self, job: Job) -> None:
+        """Do the work: ``run(payload, job)``."""
+        self._run(self.payload, job)
+
+    def on_drop(self, reason: str) -> None:
+        """Answer for work that will never run."""
+        if self._on_drop is not None:
+            self._on_drop(self.payload, reason)
 
     def on_cancel(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` (from another thread) when the job is cancelled."""
@@ -185,8 +197,12 @@ class Dispatcher:
         return True
 
     def notify(self, method: str, params: dict[str, Any]) -> bool:
-        """Send a notification."""
-        return self.send(Request(method, params, notification=True))
+        """Send a notification (the hot path: straight from the dict to framed bytes)."""
+        try:
+            data = self.codec.encode_notification(method, params)
+        except WireError:
+            return self.send(Request(method, params, notification=True))  # explains the failure
+        return True if data is None else self._write(data)
 
     def respond(self, request_id: Any, result: Any) -> bool:
         """Send a successful response."""
@@ -201,8 +217,7 @@ class Dispatcher:
     def submit(self, job: Job) -> None:
         """Queue ``job`` for the worker (arrival order, one at a time)."""
         if self._stopping.is_set():
-            if job.on_drop is not None:
-                job.on_drop("the plug-in is shutting down")
+            job.on_drop("the plug-in is shutting down")
             return
         self._jobs.put(job)
 
@@ -216,17 +231,19 @@ class Dispatcher:
             if job is None:
                 return
             if self._stopping.is_set():
-                if job.on_drop is not None:
-                    job.on_drop("the plug-in is shutting down")
+                job.on_drop("the plug-in is shutting down")
                 continue
             self._current = job
-            self._busy.set()
+            beating = self._heartbeat is not None
+            if beating:
+                self._busy.set()
             try:
                 job.run(job)
             except BaseException:  # a job must never take the worker down
                 logger.exception("job %s failed outside its own error handling", job.label)
             finally:
-                self._busy.clear()
+                if beating:
+                    self._busy.clear()
                 self._current = None
 
     def _beat(self, interval: float) -> None:
@@ -337,7 +354,7 @@ class Dispatcher:
                 job = self._jobs.get_nowait()
             except queue.Empty:
                 break
-            if job is not None and job.on_drop is not None:
+            if job is not None:
                 job.on_drop("the plug-in is shutting down")
         self._jobs.put(None)
         self._busy.set()  # release the heartbeat thread

@@ -87,7 +87,12 @@ def decode_message(payload: bytes) -> Message:
     except UnicodeDecodeError as exc:
         raise ParseError(f"message is not valid UTF-8 (byte {exc.start})") from None
     try:
-        obj = _decoder.decode(text)
+        # raw_decode skips decode()'s regex pass; trailing text is checked by hand.
+        if text[:1].isspace():
+            text = text.lstrip()
+        obj, end = _decoder.raw_decode(text)
+        if end != len(text) and text[end:].strip():
+            _decoder.decode(text)  # raises the usual "Extra data" error
     except ValueError as exc:
         raise ParseError(f"invalid JSON: {exc}") from None
     if not isinstance(obj, dict):
@@ -161,6 +166,13 @@ class V2Codec:
 
     def encode(self, message: Message) -> bytes | None:
         return self.framer.encode(encode_message(message))
+
+    def encode_notification(self, method: str, params: dict[str, Any]) -> bytes | None:
+        try:
+            body = _encoder.encode({"jsonrpc": "2.0", "method": method, "params": params})
+        except (TypeError, ValueError) as exc:
+            raise InternalError(f"message cannot be encoded as JSON: {exc}") from None
+        return self.framer.encode(body.encode("utf-8"))
 
     def heartbeat(self) -> bytes | None:
         return None

@@ -128,6 +128,9 @@ class V1Codec:
             return {"success": False, "message": params.get("message", "")}
         return None  # log notifications have no V1 form; they stay in the log file
 
+    def encode_notification(self, method: str, params: dict[str, Any]) -> bytes | None:
+        return self.encode(Request(method, params, notification=True))
+
     def heartbeat(self) -> bytes | None:
         obj = {"type": "heartbeat", "timestamp": int(time.time())}
         return self.framer.encode(_encoder.encode(obj).encode("utf-8"))

@@ -5,29 +5,100 @@
 Only the ``gassist_sdk`` logger and the plug-in's own logger are configured —
 never the root logger, so a plug-in's own ``logging`` setup keeps working.
 Nothing is written until something is logged (a quiet plug-in leaves no file).
+
+The :mod:`logging` package itself is imported only when the first record is
+made (:class:`LazyLogger`): a plug-in answers ``initialize`` a few
+milliseconds sooner, and one that never logs never pays for it.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["LOG_DIR_ENV", "LOG_LEVEL_ENV", "RedactingFilter", "configure_logging"]
+if TYPE_CHECKING:
+    import logging
+
+__all__ = ["LOG_DIR_ENV", "LOG_LEVEL_ENV", "LazyLogger", "RedactingFilter", "configure_logging",
+           "when_logging_starts"]
 
 LOG_DIR_ENV = "GASSIST_LOG_DIR"
 LOG_LEVEL_ENV = "GASSIST_LOG_LEVEL"
-MAX_BYTES = 1024 * 1024
-BACKUPS = 2
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-class RedactingFilter(logging.Filter):
-    """Replaces known secret values with ``***`` in every record it sees."""
+_on_start: list[Callable[[], object]] = []
+_started = False
+
+
+def _logging_module() -> Any:
+    """The logging package, after running what waited for it (once)."""
+    global _started
+    import logging
+
+    if not _started:
+        _started = True
+        while _on_start:
+            _on_start.pop(0)()
+    return logging
+
+
+def when_logging_starts(hook: Callable[[], object]) -> None:
+    """Run ``hook`` just before the first record is logged (now, if that has happened)."""
+    if _started:
+        hook()
+    else:
+        _on_start.append(hook)
+
+
+class LazyLogger:
+    """A stand-in for ``logging.getLogger(name)`` that imports logging on first use."""
+
+    __slots__ = ("_logger", "name")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._logger: logging.Logger | None = None
+
+    @property
+    def logger(self) -> logging.Logger:
+        """The real logger."""
+        if self._logger is None:
+            self._logger = _logging_module().getLogger(self.name)
+        return self._logger
+
+    def debug(self, msg: str, *args: object, **kwargs: Any) -> None:
+        self.logger.debug(msg, *args, **kwargs)
+
+    def info(self, msg: str, *args: object, **kwargs: Any) -> None:
+        self.logger.info(msg, *args, **kwargs)
+
+    def warning(self, msg: str, *args: object, **kwargs: Any) -> None:
+        self.logger.warning(msg, *args, **kwargs)
+
+    def error(self, msg: str, *args: object, **kwargs: Any) -> None:
+        self.logger.error(msg, *args, **kwargs)
+
+    def exception(self, msg: str, *args: object, **kwargs: Any) -> None:
+        self.logger.exception(msg, *args, **kwargs)
+
+
+def level_number(name: str) -> int:
+    """The numeric level of ``"debug"``, ``"info"``… (INFO for anything else)."""
+    logging = _logging_module()
+    return int(getattr(logging, name.upper(), logging.INFO))
+
+
+class RedactingFilter:
+    """Replaces known secret values with ``***`` in every record it sees.
+
+    A plain class (logging accepts any object with a ``filter`` method), so
+    creating one does not import logging.
+    """
 
     def __init__(self) -> None:
-        super().__init__()
         self._secrets: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
 
@@ -48,44 +119,13 @@ class RedactingFilter(logging.Filter):
         if self._pattern is not None:
             message = record.getMessage()
             if record.exc_info and not record.exc_text:
-                record.exc_text = logging.Formatter().formatException(record.exc_info)
+                formatter = _logging_module().Formatter()
+                record.exc_text = formatter.formatException(record.exc_info)
             record.msg = self.redact(message)
             record.args = None
             if record.exc_text:
                 record.exc_text = self.redact(record.exc_text)
         return True
-
-
-class SizeCappedFileHandler(logging.FileHandler):
-    """A log file that rolls over to ``.1``, ``.2``… past ``max_bytes``.
-
-    ``logging.handlers.RotatingFileHandler`` does the same but drags sockets
-    and pickling into every plug-in's start-up; this is all a plug-in needs.
-    The file is opened on the first record, so a quiet plug-in leaves none.
-    """
-
-    def __init__(self, path: str, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> None:
-        super().__init__(path, encoding="utf-8", delay=True)
-        self.max_bytes = max_bytes
-        self.backups = backups
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            if self.stream is not None and self.stream.tell() >= self.max_bytes:
-                self._roll_over()
-        except (OSError, ValueError):
-            pass  # a log that cannot roll over must not take the plug-in down
-        super().emit(record)
-
-    def _roll_over(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-        self.stream = None
-        for index in range(self.backups - 1, 0, -1):
-            older = f"{self.baseFilename}.{index}"
-            if os.path.exists(older):
-                os.replace(older, f"{self.baseFilename}.{index + 1}")
-        os.replace(self.baseFilename, f"{self.baseFilename}.1")
 
 
 def log_directory(plugin_dir: str) -> str:
@@ -94,18 +134,20 @@ def log_directory(plugin_dir: str) -> str:
 
 
 def configure_logging(name: str, plugin_dir: str, redactor: RedactingFilter,
-                      loggers: Iterable[logging.Logger]) -> str | None:
+                      logger_names: Iterable[str]) -> str | None:
     """Attach one rotating file handler to the SDK's and the plug-in's loggers.
 
     Returns:
         The log file path, or None when no writable location exists (logging
         then stays off rather than failing the plug-in).
     """
-    level_name = os.environ.get(LOG_LEVEL_ENV, "INFO").upper()
-    level = getattr(logging, level_name, logging.INFO)
+    logging = _logging_module()
+    from ._logfile import SizeCappedFileHandler
+
+    level = level_number(os.environ.get(LOG_LEVEL_ENV, "INFO"))
     directory = log_directory(plugin_dir)
     path: str | None = os.path.join(directory, f"{name}.log")
-    handler: logging.Handler
+    handler: Any
     try:
         os.makedirs(directory, exist_ok=True)
         handler = SizeCappedFileHandler(path or "")
@@ -114,11 +156,12 @@ def configure_logging(name: str, plugin_dir: str, redactor: RedactingFilter,
         path = None
     handler.setFormatter(logging.Formatter(_FORMAT))
     handler.addFilter(redactor)
-    for logger in loggers:
+    for logger_name in logger_names:
+        logger = logging.getLogger(logger_name)
         for old in [h for h in logger.handlers if getattr(h, "_gassist", False)]:
             logger.removeHandler(old)
             old.close()
-        handler._gassist = True  # type: ignore[union-attr]
+        handler._gassist = True
         logger.addHandler(handler)
         logger.setLevel(level)
         logger.propagate = False

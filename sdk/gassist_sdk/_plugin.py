@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import sys
@@ -26,7 +25,14 @@ from ._errors import (
 from ._introspect import CommandSpec, coerce, inspect_command
 from ._jsonrpc import Request, V2Codec
 from ._legacy import V1Codec
-from ._logging import RedactingFilter, configure_logging
+from ._logging import (
+    LazyLogger,
+    RedactingFilter,
+    _logging_module,
+    configure_logging,
+    level_number,
+    when_logging_starts,
+)
 from ._manifest import MANIFEST_NAME, dumps_manifest, manifest_diff, manifest_drift, read_manifest
 from ._render import RenderError, render_result
 from ._setup import CANCEL_WORDS, PendingCall, parse_paste, setup_instructions
@@ -34,13 +40,14 @@ from ._transport import READ_SIZE, Transport, open_stdio
 
 if TYPE_CHECKING:
     import asyncio
+    import logging
     from pathlib import Path
 
 __all__ = ["Plugin"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _INVOCATION_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-_sdk_logger = logging.getLogger("gassist_sdk")
+_sdk_logger = LazyLogger("gassist_sdk")
 ON_INPUT = "on_input"
 
 
@@ -115,7 +122,7 @@ class Plugin:
         self.config_model = ConfigModel(config) if config is not None else None
         self.setup_help = setup_help
         self._dir = os.path.realpath(plugin_dir) if plugin_dir else _caller_dir()
-        self.logger = logging.getLogger(f"gassist.{name}")
+        self._logger_name = f"gassist.{name}"
         self.redactor = RedactingFilter()
         self._commands: dict[str, _Command] = {}
         self._input: _Command | None = None
@@ -176,6 +183,11 @@ class Plugin:
                                     "a parameter for the user's text")
         self._input = _Command(spec, func, False)
         return func
+
+    @property
+    def logger(self) -> logging.Logger:
+        """The plug-in's own logger (``gassist.<name>``), written to ``<name>.log``."""
+        return _logging_module().getLogger(self._logger_name)  # type: ignore[no-any-return]
 
     @property
     def commands(self) -> dict[str, CommandSpec]:
@@ -249,7 +261,7 @@ class Plugin:
     def log(self, message: str, level: LogLevel | str = LogLevel.INFO) -> None:
         """Log to the plug-in log file and send a ``log`` notification to the engine."""
         level_name = level.value if isinstance(level, LogLevel) else str(level).lower()
-        self.logger.log(getattr(logging, level_name.upper(), logging.INFO), "%s", message)
+        self.logger.log(level_number(level_name), "%s", message)
         self._send_log(message, level_name)
 
     def _send_log(self, message: str, level: str) -> None:
@@ -328,7 +340,9 @@ class Plugin:
             sys.exit(self._manifest_cli("--check" in args))
         if "--config-example" in args or "--config-schema" in args:
             sys.exit(self._config_cli(schema="--config-schema" in args))
-        self.enable_logging()
+        # Logging starts with the first record, so the answer to initialize is not
+        # held up by importing and configuring it.
+        when_logging_starts(self.enable_logging)
         self._warn_manifest_drift()
         try:
             transport, _isolation = open_stdio()
@@ -345,7 +359,7 @@ class Plugin:
             The log file's path, or None when no writable place exists.
         """
         return configure_logging(self.name, self._dir, self.redactor,
-                                 [_sdk_logger, self.logger])
+                                 ["gassist_sdk", self._logger_name])
 
     def serve(self, transport: Transport, protocol: str = "auto") -> None:
         """Serve over any transport (``run()`` uses the engine's pipes; tests use memory)."""
@@ -376,8 +390,7 @@ class Plugin:
         self._dispatcher = dispatcher
         self._session_open = False
         self._pending = None
-        _ensure_fallback_log_handler(self.redactor)
-        _sdk_logger.info("%s %s serving over protocol %s", self.name, self.version, codec.name)
+        when_logging_starts(lambda: _ensure_fallback_log_handler(self.redactor))
         try:
             dispatcher.serve(initial)
         finally:
@@ -393,10 +406,16 @@ class Plugin:
 
     # -- routes (reader thread) -----------------------------------------------------------
 
-    def _initialize(self, request: Request) -> dict[str, Any]:
-        engine = request.params.get("engine_version")
-        _sdk_logger.info("initialized by engine %s (protocol %s)", engine or "?",
-                         request.params.get("protocol_version", "?"))
+    def _initialize(self, request: Request) -> Any:
+        assert self._dispatcher is not None
+        # Answer first, log after: the engine times the handshake.
+        self._dispatcher.respond(request.id, self._describe())
+        _sdk_logger.info("%s %s initialized by engine %s over protocol %s", self.name,
+                         self.version, request.params.get("engine_version") or "?",
+                         self._dispatcher.codec.name)
+        return NO_REPLY
+
+    def _describe(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "version": self.version,
@@ -409,18 +428,17 @@ class Plugin:
 
     def _on_execute(self, request: Request) -> Any:
         assert self._dispatcher is not None
-        label = f"execute {request.params.get('function')!r} ({request.id!r})"
-        self._dispatcher.submit(Job(lambda job: self._execute(request, job), label,
-                                    lambda why: self._send_error(request.id, TIMEOUT, why)))
+        self._dispatcher.submit(Job(self._execute, request, "execute", self._drop))
         return NO_REPLY
+
+    def _drop(self, request: Request, why: str) -> None:
+        self._send_error(request.id, TIMEOUT, why)
 
     def _on_input(self, request: Request) -> Any:
         assert self._dispatcher is not None
         # Acknowledge before queueing, so the ack always precedes the reply.
         self._dispatcher.respond(request.id, {"acknowledged": True})
-        self._dispatcher.submit(Job(lambda job: self._continue(request, job),
-                                    f"input ({request.id!r})",
-                                    lambda why: self._send_error(request.id, TIMEOUT, why)))
+        self._dispatcher.submit(Job(self._continue, request, "input", self._drop))
         return NO_REPLY
 
     def _on_shutdown(self, request: Request) -> Any:
@@ -475,9 +493,9 @@ class Plugin:
             function=spec.name,
             request_id=request_id,
             plugin_dir=self._dir,
-            logger=self.logger,
+            logger_name=self._logger_name,
             config=None,
-            stream=lambda text: self._stream(request_id, text),
+            sink=self,
             log=self._send_log,
             cancelled=job.cancelled,
         )
@@ -626,15 +644,17 @@ class Plugin:
 
 def _ensure_fallback_log_handler(redactor: RedactingFilter) -> None:
     """Without a log file, warnings still reach stderr — redacted, never stdout."""
-    if _sdk_logger.handlers:
+    logging = _logging_module()
+    sdk_logger = logging.getLogger("gassist_sdk")
+    if sdk_logger.handlers:
         return
-    handler: logging.Handler = (logging.StreamHandler(sys.stderr) if sys.stderr is not None
-                                else logging.NullHandler())
+    handler: Any = (logging.StreamHandler(sys.stderr) if sys.stderr is not None
+                    else logging.NullHandler())
     handler.setLevel(logging.WARNING)
     handler.addFilter(redactor)
-    handler._gassist = True  # type: ignore[attr-defined]
-    _sdk_logger.addHandler(handler)
-    _sdk_logger.propagate = False
+    handler._gassist = True
+    sdk_logger.addHandler(handler)
+    sdk_logger.propagate = False
 
 
 def _cancel_soon(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
