@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The gassist-sdk authors
-"""gassist-build: dev-time tools for G-Assist plug-ins (scaffold, manifest, build, install, emulate)."""
+"""gassist-build: dev-time tools for G-Assist plug-ins.
+
+Scaffold, generate and validate manifests, emulate the engine, build, install, package.
+"""
 
 from __future__ import annotations
 
