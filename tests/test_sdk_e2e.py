@@ -406,3 +406,26 @@ def test_protocol_is_detected_per_process(plugin_dir: Path, tmp_path: Path) -> N
             _, answer = peer.v1_call("echo", text=protocol)
             assert answer["message"] == "v1"
         peer.close()
+
+
+def test_frozen_no_console_app_with_stdout_none(tmp_path: Path) -> None:
+    """PyInstaller --noconsole apps start with sys.stdout = None; print() must still not break."""
+    script = tmp_path / "noconsole" / "plugin.py"
+    script.parent.mkdir()
+    script.write_text(
+        "import sys\n"
+        "sys.stdout = None\n"
+        "from gassist_sdk import Plugin\n"
+        "plugin = Plugin('noconsole', description='n')\n"
+        "@plugin.command()\n"
+        "def talk() -> str:\n"
+        "    '''Talk.'''\n"
+        "    print('a stray print')\n"
+        "    return 'still fine'\n"
+        "plugin.run()\n", encoding="utf-8")
+    peer = WirePeer(script, "v2", log_dir=tmp_path / "logs")
+    _, final = peer.execute("talk")
+    assert final["params"]["data"] == "still fine"
+    assert_alive_v2(peer)
+    code, stderr = peer.close()
+    assert code == 0 and "a stray print" in stderr and b"stray" not in peer.raw_out

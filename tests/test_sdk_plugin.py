@@ -270,3 +270,24 @@ def test_sdk_never_touches_the_root_logger(tmp_path: Path) -> None:
     assert root.handlers == before
     logging.getLogger("gassist_sdk").info("hello from the sdk")
     assert path is not None and "hello from the sdk" in Path(path).read_text()
+
+
+def test_log_file_rolls_over_at_its_size_cap(tmp_path: Path) -> None:
+    from gassist_sdk._logfile import SizeCappedFileHandler
+
+    path = tmp_path / "capped.log"
+    handler = SizeCappedFileHandler(str(path), max_bytes=2000, backups=2)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("gassist_test.capped")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        for index in range(200):
+            logger.warning("line %03d %s", index, "x" * 40)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["capped.log", "capped.log.1", "capped.log.2"]  # never more than the cap
+    assert all(p.stat().st_size <= 2100 for p in tmp_path.iterdir())
+    assert "line 199" in path.read_text()
