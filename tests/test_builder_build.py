@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from gassist_build import _freeze, _platform
-from gassist_build.build import build_plugin, plugin_modules, secret_keys
+from gassist_build.build import build_plugin, declared_config, plugin_modules, secret_keys
 from gassist_build.errors import BuildError
 from gassist_build.scaffold import TEMPLATES, render_template
 from gassist_build.scorecard import run_check
@@ -100,11 +100,19 @@ class RawPlugin:
                     stream.close()
 
 
-def call_built_plugin(argv: list[str], folder: Path, function: str,
-                      arguments: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Launch, initialize, execute once, shut down; return (initialize, final) messages."""
+def call_built_plugin(argv: list[str], folder: Path, function: str, arguments: dict[str, Any],
+                      config: dict[str, Any] | None = None
+                      ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Launch, initialize, execute once, shut down; return (initialize, final) messages.
+
+    The plug-in reads ``config`` from a file outside its folder (none when omitted).
+    """
+    config_file = folder.parent / "test-config.json"
+    config_file.unlink(missing_ok=True)
+    if config is not None:
+        config_file.write_text(json.dumps(config))
     env = {"PYTHONPATH": str(folder / "libs"), "GASSIST_LOG_DIR": str(folder.parent / "logs"),
-           "GASSIST_CONFIG": str(folder.parent / "no-config.json")}
+           "GASSIST_CONFIG": str(config_file)}
     plugin = RawPlugin(argv, folder, env)
     try:
         init = plugin.wait_for(plugin.send("initialize", {"protocol_version": "2.0",
@@ -130,12 +138,24 @@ def files_in(folder: Path) -> set[str]:
 # -- templates -------------------------------------------------------------------------
 
 
-SAMPLE_CALLS = {
-    "basic": ("greet", {"name": "Ada"}, True, "Hello, Ada!"),
-    "passthrough-chat": ("chat", {"topic": "cats"}, True, "Let's talk about cats"),
-    # No api_key configured: the answer is the setup help, and requests imported from libs/.
-    "service": ("forecast", {"city": "Paris"}, False, "I need an API key first"),
+# function, arguments, config the built plug-in reads (None: no file), success, text shown.
+SAMPLE_CALLS: dict[str, tuple[str, dict[str, Any], dict[str, Any] | None, bool, str]] = {
+    "basic": ("greet", {"name": "Ada"}, {"api_key": "k-0123456789"}, True, "Hello, Ada!"),
+    "passthrough-chat": ("chat", {"topic": "cats"}, None, True, "Let's talk about cats"),
+    # No api_key configured: the answer is the setup conversation, and requests imported
+    # from libs/ (the module loads it at start).
+    "service": ("forecast", {"city": "Paris"}, None, False, "needs to be set up first"),
 }
+# The keys each template declares secret=True.
+SECRETS = {"basic": ["api_key"], "passthrough-chat": [], "service": ["api_key"]}
+
+
+def printed(folder: Path, flag: str) -> str:
+    """What ``python plugin.py FLAG`` prints in ``folder``."""
+    proc = subprocess.run([sys.executable, "plugin.py", flag], cwd=folder, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
 
 
 @pytest.mark.e2e
@@ -153,8 +173,14 @@ def test_template_renders_tests_builds_and_runs(template: str, tmp_path: Path) -
     assert {"config.json", "dist/", "build/", "libs/"} <= set(gitignore)
     readme = (folder / "README.md").read_text()
     assert f"Hey {name}," in readme and "{{" not in readme
-    example = json.loads((folder / "config.example.json").read_text())
-    assert "api_key" in secret_keys(example) and example["api_key"] == ""
+    # config.example.json (and the schema) are what the code declares, secrets empty.
+    example_text = (folder / "config.example.json").read_text()
+    assert example_text == printed(folder, "--config-example")
+    assert (folder / "config.schema.json").read_text() == printed(folder, "--config-schema")
+    example = json.loads(example_text)
+    declared = declared_config(folder)
+    assert declared is not None and declared.secrets == SECRETS[template]
+    assert all(example[key] == "" for key in declared.secrets)
 
     check = subprocess.run([sys.executable, "plugin.py", "--manifest", "--check"], cwd=folder,
                            capture_output=True, text=True, timeout=60)
@@ -191,18 +217,21 @@ def test_template_renders_tests_builds_and_runs(template: str, tmp_path: Path) -
             assert SECRET.encode() not in path.read_bytes(), path
     built_manifest = json.loads((dist / "manifest.json").read_text())
     assert built_manifest == manifest
+    assert (dist / "config.example.json").read_text() == example_text
     if template == "service":
         assert "libs/requests/__init__.py" in every
         assert any("compiled parts" in w for w in result.warnings) == any(
             f.endswith((".so", ".pyd")) for f in every)
 
     # Runs from its folder with nothing but libs/ (no site-packages).
-    function, arguments, success, text = SAMPLE_CALLS[template]
-    init, final = call_built_plugin(engine_python(dist), dist, function, arguments)
+    function, arguments, config, success, text = SAMPLE_CALLS[template]
+    init, final = call_built_plugin(engine_python(dist), dist, function, arguments, config)
     assert init["result"]["name"] == name
     assert final["method"] == "complete", final
     assert final["params"]["success"] is success
     assert text in final["params"]["data"]
+    if not success:  # the setup conversation stays open for the user's answer
+        assert final["params"]["keep_session"] is True
 
     # And the emulator's conformance check passes on the built folder.
     card = run_check(dist, log_dir=tmp_path / "logs")
@@ -366,6 +395,78 @@ def test_a_secret_in_the_example_config_fails_the_build(tmp_path: Path) -> None:
     assert not (tmp_path / "dist").exists()
 
 
+TYPED_PLUGIN = '''\
+from dataclasses import dataclass
+
+from gassist_sdk import Context, Plugin, setting
+
+
+@dataclass
+class Config:
+    webhook_url: str = setting(description="Private webhook URL", secret=True)
+    sort_key: str = setting("name", description="Field to sort by")
+
+
+plugin = Plugin("typed", version="1.0.0", description="Typed config", config=Config)
+
+
+@plugin.command()
+def show(ctx: Context) -> str:
+    """Show the sort key."""
+    return ctx.config.sort_key
+
+
+if __name__ == "__main__":
+    plugin.run()
+'''
+
+
+def write_typed_plugin(folder: Path) -> Path:
+    """A plug-in with typed config whose key names fool the name heuristic both ways."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "plugin.py").write_text(TYPED_PLUGIN)
+    return folder
+
+
+def test_typed_config_decides_what_is_secret(tmp_path: Path) -> None:
+    src = write_typed_plugin(tmp_path / "typed")
+    # The name heuristic would call sort_key a secret and miss webhook_url.
+    assert secret_keys({"webhook_url": "", "sort_key": ""}) == ["sort_key"]
+    declared = declared_config(src)
+    assert declared is not None and declared.secrets == ["webhook_url"]
+    assert declared_config(write_plugin(tmp_path / "untyped")) is None
+
+    # A value for the declared secret in the example fails the build...
+    (src / "config.example.json").write_text(
+        json.dumps({"webhook_url": "https://hooks.example/SECRET-42", "sort_key": "name"}))
+    with pytest.raises(BuildError, match=r"values for secrets \(webhook_url\)"):
+        build_plugin(src, out=tmp_path / "dist")
+    assert not (tmp_path / "dist").exists()
+
+    # ...a value for sort_key does not, and the example shipped is the generated one
+    # (the stale one on disk is reported), even with the author's secret in config.json.
+    (src / "config.example.json").write_text(json.dumps({"webhook_url": "", "sort_key": "x"}))
+    (src / "config.json").write_text(json.dumps({"webhook_url": SECRET, "sort_key": "date"}))
+    result = build_plugin(src, out=tmp_path / "dist")
+    shipped = (result.path / "config.example.json").read_text()
+    assert shipped == printed(src, "--config-example")
+    assert json.loads(shipped)["webhook_url"] == "" and json.loads(shipped)["sort_key"] == "name"
+    assert any("does not match the config declared" in w for w in result.warnings)
+    assert not (result.path / "config.json").exists()
+    for path in result.path.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_typed_config_without_an_example_on_disk_still_ships_one(tmp_path: Path) -> None:
+    src = write_typed_plugin(tmp_path / "typed")
+    (src / "config.json").write_text(json.dumps({"webhook_url": SECRET}))
+    result = build_plugin(src, out=tmp_path / "dist")
+    assert (result.path / "config.example.json").read_text() == printed(src, "--config-example")
+    assert result.warnings == []
+    assert not (src / "config.example.json").exists()  # the source folder is not written to
+
+
 def test_config_json_alone_is_never_shipped(tmp_path: Path) -> None:
     src = write_plugin(tmp_path / "fixture")
     (src / "config.json").write_text(json.dumps({"model": "fast"}))
@@ -431,6 +532,8 @@ def test_one_folder_executable_runs_over_real_pipes(tmp_path: Path) -> None:
     folder = render_template("frozen", "basic", tmp_path / "src")
     (folder / "config.json").write_text(json.dumps({"greeting": "Hi", "api_key": SECRET}))
     result = build_plugin(folder, "exe", tmp_path / "dist")
+    assert (tmp_path / "dist" / "frozen" / "config.example.json").read_text() == \
+        (folder / "config.example.json").read_text()
 
     dist = tmp_path / "dist" / "frozen"
     exe = _platform.executable_name("frozen")
@@ -446,11 +549,16 @@ def test_one_folder_executable_runs_over_real_pipes(tmp_path: Path) -> None:
     assert "console=True" in spec and "upx=False" in spec and "'gassist_sdk._plugin'" in spec
     assert "COLLECT(" in spec  # one folder
 
-    init, final = call_built_plugin([str(dist / exe)], dist, "greet", {"name": "Ada"})
+    init, final = call_built_plugin([str(dist / exe)], dist, "greet", {"name": "Ada"},
+                                    {"api_key": "k-0123456789"})
     assert init["result"]["name"] == "frozen"
     assert final["method"] == "complete"
     assert final["params"] == {"request_id": 2, "success": True, "data": "Hello, Ada!",
                                "keep_session": False}
+    # Without config the frozen plug-in starts the setup conversation, like the source one.
+    _, asked = call_built_plugin([str(dist / exe)], dist, "greet", {"name": "Ada"})
+    assert asked["params"]["success"] is False and asked["params"]["keep_session"] is True
+    assert "api_key" in asked["params"]["data"]
 
     # Reproducible: a second build from scratch gives the same bytes.
     again = build_plugin(folder, "exe", tmp_path / "dist2", work_dir=tmp_path / "work2")

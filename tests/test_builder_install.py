@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gassist_build import _platform
@@ -152,6 +154,119 @@ def test_merge_config_never_changes_a_value() -> None:
     added = merge_config(user, {"a": "default", "b": 2, "nested": {"x": 9, "y": 3}, "kind": {}})
     assert added == ["b", "nested.y"]
     assert user == {"a": "mine", "nested": {"x": 1, "y": 3}, "kind": None, "b": 2}
+
+
+def test_merge_config_copies_comments_only_with_their_new_key() -> None:
+    user = {"//": "my notes", "api_key": "mine", "//api_key": "where I got it"}
+    example = {"//": "Copy to config.json and fill in.", "//api_key": "API key [secret]",
+               "api_key": "", "//timeout_s": "Seconds to wait", "timeout_s": 10,
+               "//retired": "a comment without its key"}
+    added = merge_config(user, example)
+    assert added == ["timeout_s"]
+    assert user == {"//": "my notes", "api_key": "mine", "//api_key": "where I got it",
+                    "//timeout_s": "Seconds to wait", "timeout_s": 10}
+    assert list(user)[-2:] == ["//timeout_s", "timeout_s"]
+
+
+def test_merge_config_leaves_an_object_setting_whole_when_asked() -> None:
+    user = {"channels": {}}
+    assert merge_config(user, {"channels": {"main": "general"}}, nested=False) == []
+    assert user == {"channels": {}}
+
+
+TYPED_V1 = '''\
+from dataclasses import dataclass
+
+from gassist_sdk import Context, Plugin, setting
+
+
+@dataclass
+class Config:
+    api_key: str = setting(description="API key", secret=True, help="from example.com")
+    greeting: str = setting("Hello", description="Word used to greet")
+    channels: dict = setting({"main": "general"}, description="Channels by alias")
+MORE
+
+plugin = Plugin("typed", version="VERSION", description="Typed config", config=Config)
+
+
+@plugin.command()
+def greet(name: str, ctx: Context) -> str:
+    """Greet someone."""
+    return f"{ctx.config.greeting}, {name}! ({len(ctx.config.channels)} channel(s))"
+
+
+if __name__ == "__main__":
+    plugin.run()
+'''
+
+
+def build_typed(root: Path, version: str, more: str = "") -> Path:
+    from gassist_build.build import build_plugin
+
+    src = root / f"src-{version}" / "typed"
+    src.mkdir(parents=True)
+    (src / "plugin.py").write_text(TYPED_V1.replace("VERSION", version).replace("MORE", more))
+    return build_plugin(src, out=root / f"dist-{version}").path
+
+
+def load_installed(folder: Path) -> Any:
+    """Import an installed plugin.py (as the engine would run it, from its folder)."""
+    module_name = f"installed_typed_{abs(hash(folder))}_{len(sys.modules)}"
+    spec = importlib.util.spec_from_file_location(module_name, folder / "plugin.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.plugin
+
+
+@pytest.mark.e2e
+def test_a_typed_config_plugin_keeps_the_users_settings_across_installs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gassist_sdk.testing import PluginClient
+
+    monkeypatch.delenv("GASSIST_CONFIG", raising=False)  # the installed config.json is read
+    plugins = tmp_path / "plugins"
+    first = install_plugin(build_typed(tmp_path, "1.0.0"), plugins)
+    installed = plugins / "typed"
+    assert first.config == "created"
+    created = json.loads((installed / "config.json").read_text())
+    assert created["api_key"] == ""
+    assert created["//api_key"] == "API key (from example.com) [secret]"
+
+    # The user answers the setup conversation; the runtime saves the key into config.json.
+    with PluginClient(load_installed(installed)) as client:
+        asked = client.call("greet", name="Ada")
+        assert not asked.success and asked.keep_session
+        assert client.input("user-secret-123").text == "Hello, Ada! (1 channel(s))"
+    # ...then edits the file: no channels, and away with a comment they did not want.
+    config = json.loads((installed / "config.json").read_text())
+    assert config["api_key"] == "user-secret-123"
+    config["channels"] = {}
+    del config["//greeting"]
+    (installed / "config.json").write_text(json.dumps(config, indent=2))
+
+    second = install_plugin(
+        build_typed(tmp_path, "1.1.0",
+                    '    timeout_s: int = setting(10, description="Seconds to wait")\n'),
+        plugins)
+    assert second.config == "merged" and second.added_keys == ["timeout_s"]
+    assert "user-secret-123" not in second.summary()
+    merged = json.loads((installed / "config.json").read_text())
+    assert merged == {**config, "//timeout_s": "Seconds to wait", "timeout_s": 10}
+    assert "//greeting" not in merged  # a comment the user deleted stays deleted
+
+    # The new version runs with the user's settings straight away, without asking again.
+    with PluginClient(load_installed(installed)) as client:
+        result = client.call("greet", name="Ada")
+    assert result.success and result.text == "Hello, Ada! (0 channel(s))"
+
+    # Installing the same version again leaves the file byte for byte.
+    before = (installed / "config.json").read_bytes()
+    assert install_plugin(tmp_path / "dist-1.1.0" / "typed", plugins).config == "kept"
+    assert (installed / "config.json").read_bytes() == before
+    assert leftovers(plugins) == []
 
 
 def test_a_file_in_the_way_is_a_name_clash(tmp_path: Path) -> None:

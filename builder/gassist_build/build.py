@@ -16,6 +16,12 @@ Both regenerate the manifest from the code and validate it first, ship
 secrets), and assemble everything in a staging folder that is moved into
 ``dist/`` only when every step succeeded: a failed build leaves the previous
 ``dist/<name>`` as it was.
+
+A plug-in with typed config (``Plugin(..., config=...)``) says itself which
+keys are secret (``plugin.py --config-schema`` marks them ``writeOnly``), and
+the shipped ``config.example.json`` is the one its code prints
+(``--config-example``, secrets empty). For other plug-ins the secrets are
+guessed from the key names and their own ``config.example.json`` is shipped.
 """
 
 from __future__ import annotations
@@ -41,12 +47,19 @@ from . import _freeze, _platform
 from ._steps import StepLog, StepTime, format_size
 from ._wheelhouse import canonical_name, read_requirement_names, wheelhouse_from_environment
 from .errors import BuildError
-from .manifest_gen import ManifestCommandError, render_manifest, run_manifest_command
+from .manifest_gen import (
+    ManifestCommandError,
+    render_manifest,
+    run_manifest_command,
+    run_plugin_json,
+)
 
 __all__ = [
     "BuildResult",
+    "DeclaredConfig",
     "build_command",
     "build_plugin",
+    "declared_config",
     "plugin_modules",
     "secret_keys",
 ]
@@ -64,6 +77,8 @@ _COMPILED_SUFFIXES = (".so", ".pyd", ".dylib", ".dll")
 # Words that make a config key a secret: client_secret, BOT_TOKEN, webhook_key, api_key...
 _SECRET_WORDS = frozenset({"secret", "token", "password", "passwd", "key", "apikey", "credentials"})
 _OUTPUT_TAIL = 2500
+# What the runtime writes to stderr (exit status 1) for `--config-schema` without config=...
+_NO_CONFIG_MARK = "declares no config"
 
 
 @dataclass
@@ -134,6 +149,56 @@ def secret_keys(config: Any, prefix: str = "") -> list[str]:
         elif isinstance(value, dict):
             found.extend(secret_keys(value, dotted + "."))
     return found
+
+
+@dataclass
+class DeclaredConfig:
+    """A plug-in's typed config, as its code declares it.
+
+    Attributes:
+        secrets: Keys marked ``secret=True`` (``writeOnly`` in the schema).
+        example: The ``config.example.json`` document the code prints.
+    """
+
+    secrets: list[str]
+    example: dict[str, Any]
+
+
+def declared_config(src: str | Path) -> DeclaredConfig | None:
+    """Ask the plug-in for its typed config (``plugin.py --config-schema`` / ``--config-example``).
+
+    Returns:
+        The declaration, or None for a plug-in without typed config (the runtime
+        then exits with status 1 saying it "declares no config").
+
+    Raises:
+        BuildError: ``plugin.py`` failed otherwise, or printed a bad document.
+    """
+    src = Path(src)
+    try:
+        schema = run_plugin_json(src, "--config-schema")
+    except ManifestCommandError as exc:
+        if "exited with status 1" in exc.message and _NO_CONFIG_MARK in exc.stderr_tail:
+            return None
+        raise BuildError(f"could not get the config declared by {src / 'plugin.py'}:\n{exc}") \
+            from None
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        raise BuildError(f"`plugin.py --config-schema` in {src} printed a schema without"
+                         " \"properties\"; is gassist_sdk in libs/ older than this tool?")
+    secrets = [key for key, entry in properties.items()
+               if isinstance(entry, dict) and entry.get("writeOnly") is True]
+    try:
+        example = run_plugin_json(src, "--config-example")
+    except ManifestCommandError as exc:
+        raise BuildError(f"could not get config.example.json from {src / 'plugin.py'}:\n{exc}") \
+            from None
+    return DeclaredConfig(secrets=secrets, example=example)
+
+
+def _filled(value: Any) -> bool:
+    """A value that is more than the empty placeholder of its type."""
+    return value not in ("", None, 0, False) and value != [] and value != {}
 
 
 def _lookup(config: dict[str, Any], dotted: str) -> Any:
@@ -260,24 +325,61 @@ def _copy_plugin_code(modules: list[Path], dest: Path) -> None:
             shutil.copy2(module, dest / module.name)
 
 
-def _check_config(src: Path, log: StepLog) -> Path | None:
-    """The config example to ship, after checking it carries no secret values."""
+def _read_example(example: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(example.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BuildError(f"{example} is not valid JSON: {exc}") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _check_config(src: Path, log: StepLog) -> bytes | None:
+    """The bytes of the config.example.json to ship, after checking it carries no secret values.
+
+    With typed config it is generated from the code; otherwise the plug-in's own file is
+    shipped and its secrets are guessed from the key names (:func:`secret_keys`).
+    """
     example = src / CONFIG_EXAMPLE_FILE
-    if example.is_file():
-        try:
-            data = json.loads(example.read_bytes().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BuildError(f"{example} is not valid JSON: {exc}") from None
-        filled = [key for key in secret_keys(data) if _lookup(data, key) not in ("", None)]
+    declared = declared_config(src)
+    try:
+        on_disk = _read_example(example) if example.is_file() else None
+    except BuildError as exc:
+        if declared is None:
+            raise
+        # Not shipped anyway: the build ships the example generated from the code.
+        log.warn(f"{exc.message}; regenerate it with `gassist-build config {src}`")
+        on_disk = None
+    if declared is not None:
+        generated = {key: declared.example.get(key) for key in declared.secrets}
+        leaked = [key for key, value in generated.items() if _filled(value)]
+        if leaked:  # the runtime never does this; a last guard before shipping it to everyone
+            raise BuildError(f"`plugin.py --config-example` printed values for secrets"
+                             f" ({', '.join(leaked)}); nothing was built")
+        secrets = declared.secrets
+    else:
+        secrets = secret_keys(on_disk) if on_disk is not None else []
+    if on_disk is not None:
+        filled = [key for key in secrets if _filled(_lookup(on_disk, key))]
         if filled:
             raise BuildError(
-                f"{example} has values for secrets ({', '.join(filled)}); it is shipped to"
-                " every user, so leave them empty (\"\") and put your own in config.json"
+                f"{example} has values for secrets ({', '.join(filled)}); it is meant to be"
+                " shared with every user, so leave them empty (\"\") and put your own in"
+                f" {CONFIG_FILE}"
+                + (f" (regenerate it with `gassist-build config {src}`)" if declared else "")
             )
+    if declared is not None:
+        if on_disk is not None and on_disk != declared.example:
+            log.warn(f"{example} does not match the config declared in plugin.py; the build"
+                     f" ships the generated one (update yours with `gassist-build config {src}`)")
+        if (src / CONFIG_FILE).is_file():
+            log.note(f"{CONFIG_FILE} is not shipped (it holds your settings); users get"
+                     f" {CONFIG_EXAMPLE_FILE}, generated from plugin.py")
+        return render_manifest(declared.example).encode("utf-8")
+    if on_disk is not None:
         if (src / CONFIG_FILE).is_file():
             log.note(f"{CONFIG_FILE} is not shipped (it holds your settings); users get"
                      f" {CONFIG_EXAMPLE_FILE}")
-        return example
+        return example.read_bytes()
     if (src / CONFIG_FILE).is_file():
         log.warn(
             f"{CONFIG_FILE} is not shipped because it may hold secrets; add a"
@@ -403,7 +505,6 @@ def build_plugin(
             )
         modules = plugin_modules(src)
         requirements = _requirement_lines(src)
-        example = _check_config(src, log)
 
     with log.step("Generate and check the manifest"):
         manifest = _generate_manifest(src, log)
@@ -412,6 +513,9 @@ def build_plugin(
         if problem:
             raise BuildError(f"the plug-in's name cannot be its folder name: {problem}")
         version = str(manifest.get("version") or "")
+
+    with log.step("Check the config (secrets stay out)"):
+        example = _check_config(src, log)
 
     work = Path(work_dir).resolve() if work_dir is not None else out.parent / "build" / name
     stage_root = work / "stage"
@@ -479,7 +583,7 @@ def build_plugin(
             manifest["executable"] = executable
             (stage / "manifest.json").write_text(render_manifest(manifest), encoding="utf-8")
             if example is not None:
-                shutil.copy2(example, stage / CONFIG_EXAMPLE_FILE)
+                (stage / CONFIG_EXAMPLE_FILE).write_bytes(example)
             errors = [f for f in _validate(manifest, stage) if f.startswith("error")]
             if errors:
                 raise BuildError("the built plug-in does not pass validation:\n  "

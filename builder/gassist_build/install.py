@@ -8,8 +8,8 @@ An install never leaves a half-copied plug-in and never loses the user's setting
    (``plugins/.<name>.installing-<pid>``), so the final step is a rename on one
    file system;
 2. the user's ``config.json`` from the current install is carried into the
-   staging folder; keys that are new in ``config.example.json`` are added, and
-   existing values are never changed;
+   staging folder; keys that are new in ``config.example.json`` are added (with
+   their ``//`` comment), and existing values are never changed;
 3. the current install is renamed aside, the staging folder renamed into place,
    and the old one deleted. If the second rename fails the first is undone.
 
@@ -40,6 +40,7 @@ __all__ = [
     "UninstallResult",
     "install_command",
     "install_plugin",
+    "is_comment",
     "merge_config",
     "uninstall_command",
     "uninstall_plugin",
@@ -51,6 +52,7 @@ CONFIG_EXAMPLE_FILE = "config.example.json"
 # folder and that a new build must not take away. config.json is merged; the
 # others are carried over unchanged when the new build does not ship them.
 CARRIED_FILES = ("auth.json",)
+COMMENT_PREFIX = "//"
 
 
 @dataclass
@@ -137,21 +139,42 @@ def _read_json_object(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def merge_config(user: dict[str, Any], example: dict[str, Any]) -> list[str]:
+def is_comment(key: object) -> bool:
+    """Keys starting with ``//`` are comments in config files (the runtime ignores them)."""
+    return isinstance(key, str) and key.startswith(COMMENT_PREFIX)
+
+
+def merge_config(user: dict[str, Any], example: dict[str, Any], *,
+                 nested: bool = True) -> list[str]:
     """Add to ``user`` (in place) the keys of ``example`` it lacks; never change a value.
 
-    Nested objects are merged the same way. New keys go after the user's own keys,
-    in the example's order.
+    New keys go after the user's own keys, in the example's order. A ``//`` comment
+    key is copied only together with the new key it describes (``"//timeout_s"`` with
+    ``"timeout_s"``) and only where the user has no such key: a comment never
+    replaces anything, and comments the user deleted do not come back.
+
+    Args:
+        user: The user's config, changed in place.
+        example: The config.example.json of the new build.
+        nested: Merge objects found in both the same way (``"auth": {...}`` gains new
+            sub-keys). Off for typed config, where an object is one setting's value
+            and belongs to the user as a whole.
 
     Returns:
-        The keys added, dotted for nested ones (``"auth.client_id"``).
+        The keys added, dotted for nested ones (``"auth.client_id"``); comments are
+        not listed.
     """
     added: list[str] = []
     for key, value in example.items():
+        if is_comment(key):
+            described = key[len(COMMENT_PREFIX):]
+            if key not in user and described in example and described not in user:
+                user[key] = value
+            continue
         if key not in user:
             user[key] = value
             added.append(key)
-        elif isinstance(user[key], dict) and isinstance(value, dict):
+        elif nested and isinstance(user[key], dict) and isinstance(value, dict):
             added.extend(f"{key}.{sub}" for sub in merge_config(user[key], value))
     return added
 
@@ -250,7 +273,10 @@ def _carry_user_files(target: Path, stage: Path, log: StepLog) -> tuple[str, lis
     example = _read_json_object(example_path) if example_path.is_file() else None
     if not example:
         return "kept", []
-    added = merge_config(user, example)
+    # `//` comments mark an example the runtime printed from a config dataclass
+    # (`plugin.py --config-example`): there each top-level key is one whole setting.
+    typed = any(is_comment(key) for key in example)
+    added = merge_config(user, example, nested=not typed)
     if not added:
         return "kept", []
     staged_path.write_text(json.dumps(user, indent=2, ensure_ascii=False) + "\n",
