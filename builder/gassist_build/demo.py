@@ -29,6 +29,8 @@ CHAT_SCRIPT = """\
 G-Assist plug-ins are fun to write
 bye
 /{new} {sample_call}
+demo-key-not-real-0000
+/{new} {sample_call}
 /quit
 """
 
