@@ -87,7 +87,11 @@ class _EventPrinter:
 
 
 def _print_failure(console: Console, result: CallResult, log_path: Path | None) -> None:
-    console.print(Text(f"✗ failed ({result.failure}): {result.error}", style="bold red"))
+    if result.data and result.error == result.data:
+        # A failed `complete`: its text was just shown as the reply.
+        console.print(Text(f"✗ failed ({result.failure})", style="bold red"))
+    else:
+        console.print(Text(f"✗ failed ({result.failure}): {result.error}", style="bold red"))
     if result.stderr_tail:
         console.print(Text("--- stderr (last lines) ---", style="dim"))
         console.print(Text(result.stderr_tail, style="dim"))

@@ -429,6 +429,7 @@ class Emulator:
         self.close()
 
     def _follow_session(self, hosted: HostedPlugin, result: CallResult) -> None:
-        # A turn that keeps the session attaches the conversation to this plug-in;
-        # any other outcome (or a call elsewhere) ends whatever session there was.
-        self.active_session = hosted.name if result.success and result.keep_session else None
+        # A turn that keeps the session attaches the conversation to this plug-in — also a
+        # failed `complete` that keeps it (a setup prompt asks for the missing key that way);
+        # any other outcome (an error, a crash, a call elsewhere) ends it.
+        self.active_session = hosted.name if result.keep_session else None

@@ -50,6 +50,8 @@ __all__ = [
     "ShutdownReport",
     "Timeouts",
     "Watchdog",
+    "default_log_dir",
+    "describe_exit",
     "load_plugin_spec",
 ]
 

@@ -69,7 +69,7 @@ def test_single_threaded_plugin_is_killed_during_a_long_command(start_plugin: St
 def test_streaming_keeps_a_busy_plugin_alive_only_if_messages_count(
         start_plugin: Start, liveness: bool, survives: bool) -> None:
     # deep_search streams a dot every 0.15 s, like NVIDIA's Gemini plug-in.
-    timeouts = FAST.scaled(ping_interval=0.3, ping_deadline=0.2,
+    timeouts = FAST.scaled(ping_interval=0.3, ping_deadline=0.25,
                            any_message_is_liveness=liveness)
     process = start_plugin("nvidia_style", timeouts=timeouts)
     result = process.execute("deep_search")
