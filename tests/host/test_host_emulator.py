@@ -139,3 +139,32 @@ def test_chat_lines_route_calls_and_passthrough(plugins_dir: Callable[..., Path]
             emu.run_line("/v2_good nope")
         with pytest.raises(ArgumentError, match=r"no plug-in called 'ghost' \(loaded: "):
             emu.run_line("/ghost hello")
+
+
+@pytest.mark.e2e
+def test_a_setup_prompt_keeps_the_session_so_the_key_can_be_pasted(tmp_path: Path) -> None:
+    """A failed `complete` with keep_session (our SDK's setup prompt) keeps the conversation."""
+    plugin = tmp_path / "plugins" / "keyed"
+    plugin.mkdir(parents=True)
+    (plugin / "plugin.py").write_text(
+        "from dataclasses import dataclass\n"
+        "from gassist_sdk import Context, Plugin, setting\n\n"
+        "@dataclass\nclass Config:\n"
+        "    token: str = setting(description='Service token', secret=True)\n\n"
+        "plugin = Plugin('keyed', description='Needs a token', config=Config)\n\n"
+        "@plugin.command()\ndef status(ctx: Context) -> str:\n"
+        "    '''Report the status.'''\n"
+        "    return 'all good'\n\n"
+        "if __name__ == '__main__':\n    plugin.run()\n", encoding="utf-8")
+    from gassist_build.manifest_gen import run_manifest_command
+
+    (plugin / "manifest.json").write_text(json.dumps(run_manifest_command(plugin)),
+                                          encoding="utf-8")
+    with Emulator(tmp_path / "plugins", timeouts=FAST, log_dir=tmp_path / "logs") as emu:
+        asked = emu.run_line("/keyed status")
+        assert not asked.success and asked.keep_session and "needs to be set up" in asked.data
+        assert emu.active_session == "keyed"
+        replayed = emu.run_line("tok-123456")
+        assert replayed.success and replayed.text.endswith("all good")
+        assert emu.active_session is None
+    assert json.loads((plugin / "config.json").read_text()) == {"token": "tok-123456"}
