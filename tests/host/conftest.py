@@ -12,6 +12,7 @@ import pytest
 from gassist_build.host import HostEvent, PluginProcess, Timeouts, load_plugin_spec
 
 ZOO = Path(__file__).resolve().parent.parent / "zoo"
+WIRE = "zoo_wire.py"  # beside the plug-in folders, so discovery sees no extra folder
 
 # Short intervals so failure paths take a fraction of a second; the watchdog
 # bound is 2 * 0.5 + 0.4 = 1.4 s.
@@ -71,6 +72,8 @@ def plugins_dir(tmp_path: Path) -> Callable[..., Path]:
     def make(*names: str) -> Path:
         root = tmp_path / "plugins"
         root.mkdir(exist_ok=True)
+        # The broken plug-ins import the zoo's shared V2 plumbing from beside their folder.
+        shutil.copy2(ZOO / WIRE, root / WIRE)
         for name in names:
             shutil.copytree(ZOO / name, root / name,
                             ignore=shutil.ignore_patterns("__pycache__", "*.log"))

@@ -4,48 +4,12 @@
 
 from __future__ import annotations
 
-import json
-import struct
+import os
 import sys
 
-NAME = "no_initialize"
-
-
-def send(message: dict) -> None:
-    body = json.dumps(message).encode("utf-8")
-    sys.stdout.buffer.write(struct.pack(">I", len(body)) + body)
-    sys.stdout.buffer.flush()
-
-
-def read() -> dict | None:
-    header = sys.stdin.buffer.read(4)
-    if len(header) < 4:
-        return None
-    body = sys.stdin.buffer.read(struct.unpack(">I", header)[0])
-    try:
-        return json.loads(body)
-    except ValueError:
-        return {}
-
-
-def respond(call_id: object, result: object) -> None:
-    send({"jsonrpc": "2.0", "id": call_id, "result": result})
-
-
-def complete(req: object, data: object, success: bool = True) -> None:
-    send({"jsonrpc": "2.0", "method": "complete",
-          "params": {"request_id": req, "success": success, "data": data, "keep_session": False}})
-
-
-INFO = {"name": NAME, "version": "1.0.0", "protocol_version": "2.0", "description": "",
-        "commands": [{"name": "hello", "description": "Say hello."}]}
-
-
-def main() -> None:
-    while (msg := read()) is not None:
-        if msg.get("method") == "shutdown":
-            return
-
+# zoo_wire.py, the zoo's shared V2 plumbing, sits beside this plug-in's folder.
+sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from zoo_wire import serve
 
 if __name__ == "__main__":
-    main()
+    serve({})  # the bug: no handlers at all; only shutdown (or end of input) ends it
