@@ -109,3 +109,27 @@ def test_a_plugin_serves_over_the_windows_transport() -> None:
     replies = LengthPrefixFramer().feed(bytes(kernel32.written[200]))
     assert replies[0] == b'{"jsonrpc":"2.0","id":1,"result":{"timestamp":5}}'
     assert b'"data":"hi from windows"' in replies[1]
+
+
+def test_open_windows_stdio_isolates_both_levels_and_restores() -> None:
+    import os
+    import sys
+
+    from gassist_sdk._transport import StdioIsolation
+    from gassist_sdk._windows import open_windows_stdio
+
+    kernel32 = FakeKernel32(b"abc")
+    isolation = StdioIsolation()
+    fds_before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    transport = open_windows_stdio(isolation, kernel32)
+    try:
+        assert sys.stdout is sys.stderr  # print() now reaches stderr
+        assert kernel32.handles[STD_OUTPUT_HANDLE] == 300
+        assert transport.read(10) == b"abc"
+        transport.write(b"frame")
+        assert bytes(kernel32.written[200]) == b"frame"
+    finally:
+        isolation.restore()
+    assert sys.stdout is not sys.stderr
+    if fds_before is not None:
+        assert len(os.listdir("/proc/self/fd")) == fds_before  # no descriptor leaked

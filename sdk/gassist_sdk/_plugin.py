@@ -409,7 +409,8 @@ class Plugin:
     def _initialize(self, request: Request) -> Any:
         assert self._dispatcher is not None
         # Answer first, log after: the engine times the handshake.
-        self._dispatcher.respond(request.id, self._describe())
+        if not request.notification:
+            self._dispatcher.respond(request.id, self._describe())
         _sdk_logger.info("%s %s initialized by engine %s over protocol %s", self.name,
                          self.version, request.params.get("engine_version") or "?",
                          self._dispatcher.codec.name)

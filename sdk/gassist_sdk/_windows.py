@@ -15,6 +15,7 @@ The kernel32 functions are injected, so tests on Linux drive this with a fake.
 from __future__ import annotations
 
 import ctypes
+import os
 from typing import Any, Protocol
 
 from ._transport import StdioIsolation
@@ -105,8 +106,9 @@ def open_windows_stdio(isolation: StdioIsolation,
         kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
     read_handle, write_handle = isolate_std_handles(kernel32)
     try:
-        # CRT level too, so print() and fd-1 writes land on stderr.
-        isolation.apply()
+        # CRT level too, so print() and fd-1 writes land on stderr. The duplicate fd it
+        # keeps for the protocol is not needed here: the handle carries the protocol.
+        os.close(isolation.apply())
     except OSError:
         pass  # no CRT stdout (frozen no-console app): the handle is all there is
     return WindowsHandleTransport(kernel32, read_handle, write_handle)
