@@ -269,3 +269,14 @@ def test_plugin_cli_prints_example_and_schema_without_secrets(tmp_path: Path) ->
     peer.request("execute", {"function": "forecast", "arguments": {"city": "Oslo"}})
     assert peer.receive()["params"]["data"] == "Oslo"
     peer.close()
+
+
+def test_setup_asks_only_for_the_fields_that_are_wrong(folder: Path) -> None:
+    (folder / "config.json").write_text(json.dumps({"api_key": CANARY, "limit": "lots"}))
+    with PluginClient(make_plugin(folder)) as client:
+        asked = client.call("forecast", city="Oslo")
+        assert "or just the value of `limit`" in asked.text
+        assert "`api_key`" not in asked.text
+        done = client.input("4")
+        assert done.text.endswith("Oslo: sunny (eu, up to 4)")
+    assert json.loads((folder / "config.json").read_text()) == {"api_key": CANARY, "limit": 4}

@@ -151,17 +151,18 @@ class ConfigModel:
 
     # -- loading ------------------------------------------------------------------------
 
-    def check(self, data: Any, path: str) -> tuple[Any | None, list[str], list[str]]:
+    def check(self, data: Any, path: str) -> tuple[Any | None, list[str], list[str], list[str]]:
         """Validate a parsed document.
 
         Returns:
-            ``(instance or None, problems, warnings)``; problems name the file
-            and key, and never show a secret's value.
+            ``(instance or None, problems, warnings, names of the bad fields)``;
+            problems name the file and key, and never show a secret's value.
         """
         if not isinstance(data, dict):
             return None, [f"{path} must hold a JSON object ({{...}}), not "
-                          f"{type(data).__name__}"], []
+                          f"{type(data).__name__}"], [], []
         problems: list[str] = []
+        bad: list[str] = []
         warnings = [f"{path}: unknown key {key!r} is ignored" for key in data
                     if key not in self.by_name and not str(key).startswith("//")]
         values: dict[str, Any] = {}
@@ -170,6 +171,7 @@ class ConfigModel:
             if raw is None or (raw == "" and item.spec.kind == "string"):
                 if item.default is EMPTY:
                     problems.append(f"{path}: {item.name!r} is missing")
+                    bad.append(item.name)
                 continue
             try:
                 values[item.name] = coerce(item.spec, raw)
@@ -177,16 +179,19 @@ class ConfigModel:
                 shown = str(exc) if not item.secret else (
                     f"{item.name} must be {item.spec.kind}; the value given is not")
                 problems.append(f"{path}: {shown}")
+                bad.append(item.name)
         if problems:
-            return None, problems, warnings
-        return self.cls(**values), [], warnings
+            return None, problems, warnings, bad
+        return self.cls(**values), [], warnings, []
 
-    def missing_or_invalid(self, problems: list[str]) -> list[ConfigField]:
-        """The fields named by ``problems`` (all required ones when none are named)."""
-        named = [f for f in self.fields if any(repr(f.name) in p or f" {f.name} " in p
-                                               for p in problems)]
-        if named:
-            return named
+    def fields_to_ask(self, bad: list[str]) -> list[ConfigField]:
+        """The fields to ask the user for: the bad ones, else every required one.
+
+        With no bad field (the file itself is unreadable) the user is asked for
+        what a working file must contain.
+        """
+        if bad:
+            return [self.by_name[name] for name in bad]
         return [f for f in self.fields if f.default is EMPTY] or self.fields
 
 
@@ -215,6 +220,7 @@ class ConfigState:
         self.value: Any = None
         self.problems: list[str] = []
         self.warnings: list[str] = []
+        self.bad_fields: list[str] = []
         self._stamp: tuple[float, int] | None = None
         self._loaded = False
 
@@ -224,42 +230,47 @@ class ConfigState:
         if not self._loaded or stamp != self._stamp:
             self._stamp = stamp
             self._loaded = True
-            self.value, self.problems, self.warnings = self._load()
+            self.value, self.problems, self.warnings, self.bad_fields = self._load()
         return self.value, self.problems
 
-    def _read(self) -> tuple[Any, list[str]]:
+    def fields_to_ask(self) -> list[ConfigField]:
+        """What the setup conversation asks for, as of the last load."""
+        return self.model.fields_to_ask(self.bad_fields)
+
+    def _read(self) -> tuple[Any, str | None, bool]:
+        """``(document, problem, blank)``: blank when the file is missing or empty."""
         path = self.path
         if os.path.isdir(path):
-            return None, [f"{path} is a folder, not a file"]
+            return None, f"{path} is a folder, not a file", False
         try:
             with open(path, encoding="utf-8-sig") as handle:
                 text = handle.read()
         except FileNotFoundError:
-            return None, [f"{path} does not exist yet"]
+            return None, f"{path} does not exist yet", True
         except PermissionError:
-            return None, [f"{path} cannot be read (permission denied)"]
+            return None, f"{path} cannot be read (permission denied)", False
         except UnicodeDecodeError:
-            return None, [f"{path} is not UTF-8 text"]
+            return None, f"{path} is not UTF-8 text", False
         except OSError as exc:
-            return None, [f"{path} cannot be read ({exc.strerror or exc})"]
+            return None, f"{path} cannot be read ({exc.strerror or exc})", False
         if not text.strip():
-            return None, [f"{path} is empty"]
+            return None, f"{path} is empty", True
         try:
-            return json.loads(text), []
+            return json.loads(text), None, False
         except ValueError as exc:
-            return None, [f"{path} is not valid JSON: {exc}"]
+            return None, f"{path} is not valid JSON: {exc}", False
 
-    def _load(self) -> tuple[Any | None, list[str], list[str]]:
-        data, problems = self._read()
-        if problems:
-            if not os.path.exists(self.path) or "is empty" in problems[0]:
-                # No file: fine when every field has a default.
-                value, more, warnings = self.model.check({}, self.path)
-                if value is not None:
-                    return value, [], warnings
-                return None, problems + more, warnings
-            return None, problems, []
-        return self.model.check(data, self.path)
+    def _load(self) -> tuple[Any | None, list[str], list[str], list[str]]:
+        data, problem, blank = self._read()
+        if problem is None:
+            return self.model.check(data, self.path)
+        if not blank:
+            return None, [problem], [], []
+        # No file (or an empty one): fine when every field has a default.
+        value, more, warnings, bad = self.model.check({}, self.path)
+        if value is not None:
+            return value, [], warnings, []
+        return None, [problem, *more], warnings, bad
 
     def save(self, updates: dict[str, Any]) -> list[str]:
         """Merge ``updates`` into config.json atomically; returns problems (empty = saved).
@@ -267,9 +278,9 @@ class ConfigState:
         An existing file that cannot be parsed is never overwritten: the user's
         text stays as it is and the problem is reported instead.
         """
-        data, problems = self._read()
-        if problems and os.path.exists(self.path) and "is empty" not in problems[0]:
-            return [*problems, f"fix or delete {self.path}, then try again; nothing was changed"]
+        data, problem, blank = self._read()
+        if problem is not None and not blank:
+            return [problem, f"fix or delete {self.path}, then try again; nothing was changed"]
         document = data if isinstance(data, dict) else {}
         if data is not None and not isinstance(data, dict):
             return [f"{self.path} must hold a JSON object; nothing was changed"]

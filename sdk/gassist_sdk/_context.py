@@ -53,7 +53,7 @@ class Context:
 
     __slots__ = ("_cancelled", "_keep_session", "_log", "_logger", "_logger_name",
                  "_plugin_dir", "_sink", "_stream", "config", "function", "messages", "request_id",
-                 "streamed", "system_info")
+                 "system_info")
 
     def __init__(
         self,
@@ -85,7 +85,6 @@ class Context:
         self._log = log
         self._cancelled = cancelled if cancelled is not None else CancelFlag()
         self._keep_session = False
-        self.streamed = False
 
     @property
     def logger(self) -> logging.Logger:
@@ -122,7 +121,6 @@ class Context:
         chunk = text if isinstance(text, str) else str(text)
         if not chunk:
             return
-        self.streamed = True
         if self._stream is not None:
             self._stream(chunk)
         elif self._sink is not None:

@@ -221,10 +221,6 @@ class Dispatcher:
             return
         self._jobs.put(job)
 
-    @property
-    def current_job(self) -> Job | None:
-        return self._current
-
     def _work(self) -> None:
         while True:
             job = self._jobs.get()

@@ -556,8 +556,10 @@ class Plugin:
         _sdk_logger.info("%s needs config; asking the user (%d problem(s))", function,
                          len(problems))
         self._pending = PendingCall(function, arguments, messages, system_info)
-        text = setup_instructions(self.name, self.config_model, problems, self._config_file(),
-                                  self.setup_help)
+        state = self._config()
+        assert state is not None
+        text = setup_instructions(self.name, state.fields_to_ask(), problems,
+                                  self._config_file(), self.setup_help)
         self._complete(request_id, False, text, True)
 
     def _setup_turn(self, request_id: Any, content: str, job: Job) -> None:
@@ -569,8 +571,8 @@ class Plugin:
             self._complete(request_id, True, f"Setup of {self.name} cancelled; nothing was "
                            "changed.", False)
             return
-        _, problems = self.load_config()
-        wanted = model.missing_or_invalid(problems)
+        self.load_config()
+        wanted = state.fields_to_ask()
         updates, errors = parse_paste(content, model, wanted)
         # Pasted secrets are hidden from everything we send or log from now on.
         self.redactor.add(str(v) for k, v in updates.items() if k in model.secret_names)
@@ -593,7 +595,8 @@ class Plugin:
         _sdk_logger.info("config saved (%d key(s))", len(updates))
         value, problems = self.load_config()
         if problems:
-            text = setup_instructions(self.name, model, problems, self._config_file(),
+            text = setup_instructions(self.name, state.fields_to_ask(), problems,
+                                      self._config_file(),
                                       self.setup_help)
             self._complete(request_id, False, f"Saved {saved}.\n\n{text}", True)
             return

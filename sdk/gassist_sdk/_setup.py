@@ -33,10 +33,9 @@ class PendingCall:
         self.system_info = system_info
 
 
-def setup_instructions(plugin_name: str, model: ConfigModel, problems: list[str],
+def setup_instructions(plugin_name: str, fields: list[ConfigField], problems: list[str],
                        config_path: str, help_text: str) -> str:
     """The message that tells the user how to finish setting up the plug-in."""
-    fields = model.missing_or_invalid(problems)
     lines = [f"**{plugin_name} needs to be set up first.**"]
     if help_text:
         lines += ["", help_text.strip()]
