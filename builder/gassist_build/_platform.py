@@ -22,6 +22,7 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 __all__ = [
+    "INVOCATION_NAME",
     "PLUGINS_DIR_ENV",
     "WINDOWS_RESERVED_NAMES",
     "LaunchError",
@@ -189,7 +190,7 @@ def current_platform() -> Platform:
 # Names, folders and file-system moves for building and installing plug-ins. Windows
 # facts live here so the rest of the builder stays free of platform branches.
 
-_INVOCATION_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]*$")
+INVOCATION_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]*$")
 # Device names Windows reserves in every folder, whatever the extension or case.
 WINDOWS_RESERVED_NAMES = frozenset(
     ["con", "prn", "aux", "nul"]
@@ -209,7 +210,7 @@ def invocation_name_problem(name: str) -> str | None:
     """
     if not name:
         return "the name is empty"
-    if not _INVOCATION_NAME.match(name):
+    if not INVOCATION_NAME.match(name):
         return (
             f"{name!r} is not a valid plug-in name: start with a letter, then use only"
             " letters, digits, '_' and '-' (users say it aloud: 'Hey <name>, ...')"

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ._platform import INVOCATION_NAME, WINDOWS_RESERVED_NAMES
 from .manifest_gen import DEFAULT_TIMEOUT, ManifestCommandError, run_manifest_command
 from .schema import FUNCTION_KEYS, MANIFEST_SCHEMA, PARAMETER_TYPES, TOP_LEVEL_KEYS
 
@@ -50,13 +51,6 @@ FILE = "(file)"
 FOLDER = "(folder)"
 CODE = "(code)"
 
-_INVOCATION_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]*$")
-# Device names Windows will not accept as a folder name, whatever the case.
-_WINDOWS_RESERVED = frozenset(
-    ["con", "prn", "aux", "nul"]
-    + [f"com{i}" for i in range(1, 10)]
-    + [f"lpt{i}" for i in range(1, 10)]
-)
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _VALIDATOR = Draft202012Validator(MANIFEST_SCHEMA)
 
@@ -155,12 +149,12 @@ def folder_name_problem(name: str) -> str | None:
     The rule is the one NVIDIA's emulator applies: ``^[a-zA-Z][a-zA-Z0-9_-]*$`` and not a
     Windows reserved device name (con, prn, aux, nul, com1-9, lpt1-9), case-insensitively.
     """
-    if not _INVOCATION_NAME.match(name):
+    if not INVOCATION_NAME.match(name):
         return (
             f"folder name {name!r} is not a valid invocation name: it must start with a "
             "letter and contain only letters, digits, '_' and '-'"
         )
-    if name.lower() in _WINDOWS_RESERVED:
+    if name.lower() in WINDOWS_RESERVED_NAMES:
         return f"folder name {name!r} is a reserved device name on Windows and cannot be used"
     return None
 
