@@ -26,9 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import click
-from rich.console import Console
-
 from . import _platform
 from ._steps import StepLog, format_size
 from .errors import InstallError
@@ -38,11 +35,9 @@ __all__ = [
     "CONFIG_FILE",
     "InstallResult",
     "UninstallResult",
-    "install_command",
     "install_plugin",
     "is_comment",
     "merge_config",
-    "uninstall_command",
     "uninstall_plugin",
 ]
 
@@ -396,30 +391,3 @@ def uninstall_plugin(
         os.replace(trash / CONFIG_FILE, target / CONFIG_FILE)
     _remove_tree(trash)
     return UninstallResult(name=name, path=target, kept_config=keep)
-
-
-@click.command("install")
-@click.argument("dist_dir", type=click.Path(path_type=Path))
-@click.option(
-    "--plugins-dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Plug-ins folder to install into. Default: $GASSIST_PLUGINS_DIR, else on Windows"
-    " %PROGRAMDATA%\\NVIDIA Corporation\\nvtopps\\rise\\plugins, elsewhere"
-    " $XDG_DATA_HOME/gassist/plugins (~/.local/share/gassist/plugins).",
-)
-def install_command(dist_dir: Path, plugins_dir: Path | None) -> None:
-    """Install a built plug-in (dist/NAME), keeping your config.json."""
-    console = Console(stderr=True)
-    result = install_plugin(dist_dir, plugins_dir, log=StepLog(console))
-    click.echo(result.summary())
-
-
-@click.command("uninstall")
-@click.argument("name")
-@click.option("--plugins-dir", type=click.Path(path_type=Path), default=None,
-              help="Plug-ins folder (same default as install).")
-@click.option("--purge", is_flag=True, help="Also delete the plug-in's config.json.")
-def uninstall_command(name: str, plugins_dir: Path | None, purge: bool) -> None:
-    """Remove an installed plug-in; its config.json stays unless --purge."""
-    click.echo(uninstall_plugin(name, plugins_dir, purge=purge).summary())

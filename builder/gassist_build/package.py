@@ -21,13 +21,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
 from . import _platform
 from ._steps import format_size
 from .errors import PackageError
 
-__all__ = ["PackageResult", "package_command", "package_plugin"]
+__all__ = ["PackageResult", "package_plugin"]
 
 _EARLIEST_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Never shipped to other people, whatever the folder holds.
@@ -150,12 +148,3 @@ def package_plugin(dist: str | Path, out: str | Path | None = None) -> PackageRe
         size=archive.stat().st_size,
         skipped=tuple(skipped),
     )
-
-
-@click.command("package")
-@click.argument("dist_dir", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Folder for the zip (default: beside DIST_DIR).")
-def package_command(dist_dir: Path, out: Path | None) -> None:
-    """Pack a built plug-in into NAME-VERSION.zip with a .sha256 checksum."""
-    click.echo(package_plugin(dist_dir, out).summary())

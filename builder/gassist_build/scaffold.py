@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import click
-
 from . import _platform
-from .config_sync import sync_config_files
 from .errors import BuildError
-from .manifest_gen import ManifestCommandError, render_manifest, run_manifest_command
+from .manifest.config import sync_config_files
+from .manifest.probe import ManifestCommandError, render_manifest, run_manifest_command
 
-__all__ = ["TEMPLATES", "new_command", "render_template", "templates_dir"]
+__all__ = ["TEMPLATES", "render_template", "templates_dir"]
 
 TEMPLATES = ("basic", "passthrough-chat", "service")
 
@@ -126,7 +123,7 @@ def render_template(
             raise BuildError(f"the rendered plug-in's config cannot be generated:\n{exc}") \
                 from None
 
-        from .validate import validate_plugin
+        from .manifest.validate import validate_plugin
 
         report = validate_plugin(rendered, check_code=False)
         if not report.ok:
@@ -138,20 +135,3 @@ def render_template(
         output.mkdir(parents=True, exist_ok=True)
         shutil.move(str(rendered), str(destination))
     return destination
-
-
-@click.command("new")
-@click.argument("name")
-@click.option("--template", "-t", type=click.Choice(TEMPLATES), default="basic",
-              show_default=True, help="basic: one command and a config with a secret;"
-              " passthrough-chat: a multi-turn conversation; service: calls an HTTP API.")
-@click.option("--output-dir", "-o", type=click.Path(path_type=Path), default=Path("."),
-              show_default=True, help="Where to create the NAME folder.")
-@click.option("--no-input", is_flag=True,
-              help="Never prompt; use default values (the default when not in a terminal).")
-def new_command(name: str, template: str, output_dir: Path, no_input: bool) -> None:
-    """Create a new plug-in NAME from a template, with tests that pass."""
-    interactive = not no_input and sys.stdin.isatty()
-    folder = render_template(name, template, output_dir, no_input=not interactive)
-    click.echo(f"Created {folder} from the {template!r} template.\n"
-               f"Next: cd {folder} && pytest && gassist-build build .")

@@ -12,7 +12,7 @@ it from the folder above its own::
 
 It is a file beside the plug-in folders, not a folder, so discovery of the zoo
 sees no extra plug-in; a test that copies zoo plug-ins into another plug-ins
-folder copies this file with them (``plugins_dir`` in tests/host/conftest.py).
+folder copies this file with them (``plugins_dir`` in tests/builder/host/conftest.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""``gassist-build install`` and ``uninstall``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .._steps import StepLog
+from ..install import install_plugin, uninstall_plugin
+
+
+@click.command("install")
+@click.argument("dist_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--plugins-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Plug-ins folder to install into. Default: $GASSIST_PLUGINS_DIR, else on Windows"
+    " %PROGRAMDATA%\\NVIDIA Corporation\\nvtopps\\rise\\plugins, elsewhere"
+    " $XDG_DATA_HOME/gassist/plugins (~/.local/share/gassist/plugins).",
+)
+def install_command(dist_dir: Path, plugins_dir: Path | None) -> None:
+    """Install a built plug-in (dist/NAME), keeping your config.json."""
+    console = Console(stderr=True)
+    result = install_plugin(dist_dir, plugins_dir, log=StepLog(console))
+    click.echo(result.summary())
+
+
+@click.command("uninstall")
+@click.argument("name")
+@click.option("--plugins-dir", type=click.Path(path_type=Path), default=None,
+              help="Plug-ins folder (same default as install).")
+@click.option("--purge", is_flag=True, help="Also delete the plug-in's config.json.")
+def uninstall_command(name: str, plugins_dir: Path | None, purge: bool) -> None:
+    """Remove an installed plug-in; its config.json stays unless --purge."""
+    click.echo(uninstall_plugin(name, plugins_dir, purge=purge).summary())
