@@ -24,11 +24,11 @@ from typing import Any
 
 import pytest
 from gassist_build import _platform
-from gassist_build.build import freeze as _freeze
 from gassist_build.build import build_plugin, declared_config, plugin_modules, secret_keys
+from gassist_build.build import freeze as _freeze
 from gassist_build.errors import BuildError
-from gassist_build.scaffold import TEMPLATES, render_template
 from gassist_build.host.scorecard import run_check
+from gassist_build.scaffold import TEMPLATES, render_template
 
 SECRET = "sk-live-DO-NOT-SHIP-4242"
 CLI = [sys.executable, "-m", "gassist_build.cli"]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from gassist_build.host import FunctionSpec
 from gassist_build.host.emulator import (
     ArgumentError,
     Emulator,
@@ -16,7 +17,6 @@ from gassist_build.host.emulator import (
     discover,
     parse_command,
 )
-from gassist_build.host import FunctionSpec
 
 from .conftest import FAST, ZOO
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from gassist_build.host.emulator import Emulator
 from gassist_build.host import HostEvent, PluginProcess, Timeouts
+from gassist_build.host.emulator import Emulator
 
 from .conftest import FAST
 

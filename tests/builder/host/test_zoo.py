@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from gassist_build.host.emulator import Emulator
 from gassist_build.host import HostEvent
+from gassist_build.host.emulator import Emulator
 
 from .conftest import FAST
 
