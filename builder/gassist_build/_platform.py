@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
+from .errors import LaunchError
+
 __all__ = [
     "INVOCATION_NAME",
     "PLUGINS_DIR_ENV",
@@ -39,10 +41,6 @@ __all__ = [
 
 # Runs a helper command (taskkill) and returns its exit status.
 CommandRunner = Callable[[Sequence[str]], int]
-
-
-class LaunchError(Exception):
-    """The plug-in's executable cannot be started on this platform."""
 
 
 def _run_quietly(args: Sequence[str]) -> int:

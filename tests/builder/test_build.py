@@ -250,7 +250,7 @@ def test_new_command_from_the_cli(tmp_path: Path) -> None:
     assert (tmp_path / "weather" / "manifest.json").is_file()
     again = subprocess.run([*CLI, "new", "weather", "--output-dir", str(tmp_path)],
                            capture_output=True, text=True, timeout=60)
-    assert again.returncode == 2
+    assert again.returncode == 5
     assert "already exists" in again.stderr
 
 
@@ -378,7 +378,7 @@ def test_an_unknown_requirement_shows_pips_error_and_writes_nothing(tmp_path: Pa
                        requirements="requests>=2.31\nno-such-package-gassist-test==1.0\n")
     proc = subprocess.run([*CLI, "build", str(src), "--offline", "--out",
                            str(tmp_path / "dist")], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2
+    assert proc.returncode == 5
     assert "pip could not install" in proc.stderr
     assert "No matching distribution found for no-such-package-gassist-test" in proc.stderr
     assert "Traceback" not in proc.stderr

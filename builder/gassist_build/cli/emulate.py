@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import ArgumentError, ReportedFailure
 from ..host import (
     CallResult,
     HostEvent,
@@ -29,7 +30,7 @@ from ..host import (
     Timeouts,
     load_plugin_spec,
 )
-from ..host.emulator import ArgumentError, Emulator, coerce_arguments
+from ..host.emulator import Emulator, coerce_arguments
 from ..host.scorecard import DEFAULT_SKIP_TAGS, Scorecard, run_check
 
 __all__ = ["call", "chat", "check"]
@@ -142,7 +143,7 @@ def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str
     if not started.success:
         _print_failure(err, started, process.log_path)
         err.print(Text(f"{spec.name} did not start.", style="bold red"))
-        sys.exit(1)
+        raise ReportedFailure()
     out = sys.stdout
     streamed: list[str] = []
 
@@ -172,7 +173,7 @@ def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str
         return
     _print_failure(err, result, process.log_path)
     err.print(Text(f"({timing})", style="dim"))
-    sys.exit(1)
+    raise ReportedFailure()
 
 
 # -- chat -------------------------------------------------------------------------------
@@ -375,4 +376,4 @@ def check(plugin_dir: Path, as_json: bool, skip: str, protocol: str, timeout: fl
     else:
         _print_scorecard(_console(), card)
     if not card.ok:
-        sys.exit(1)
+        raise ReportedFailure()

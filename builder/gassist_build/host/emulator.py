@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import ArgumentError
 from .process import (
     CallResult,
     ChunkSink,
@@ -45,10 +46,6 @@ __all__ = [
     "parse_command",
     "validator_problems",
 ]
-
-
-class ArgumentError(ValueError):
-    """A command line or argument cannot be turned into a call."""
 
 
 # -- discovery --------------------------------------------------------------------------

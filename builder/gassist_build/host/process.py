@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from .. import __version__
-from .._platform import LaunchError, Platform, current_platform
+from .._platform import Platform, current_platform
+from ..errors import LaunchError, ManifestError
 from .dialects import Dialect, V1Dialect, V2Dialect, Violation, preview
 
 __all__ = [
@@ -63,10 +64,6 @@ _MAX_VIOLATIONS = 100
 
 
 # -- manifest ---------------------------------------------------------------------------
-
-
-class ManifestError(Exception):
-    """manifest.json is missing or cannot be used to run the plug-in."""
 
 
 @dataclass(frozen=True)
