@@ -182,6 +182,20 @@ class CommandSpec:
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
 _INT = re.compile(r"^[+-]?\d+$")
+
+
+def parse_bool(text: str) -> bool | None:
+    """The boolean a word means (``yes``/``no``, ``on``/``off``, ``1``/``0`` …), or None.
+
+    The one rule for booleans written as text: the runtime applies it to arguments
+    and the emulator to ``key=value`` words, so the two accept the same words.
+    """
+    word = text.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    return None
 _ARTICLE = {"integer": "an integer", "number": "a number", "boolean": "true or false",
             "string": "a string", "array": "a list", "object": "an object"}
 
@@ -229,11 +243,9 @@ def _scalar(kind: str, spec: ParamSpec, value: Any) -> Any:
         if isinstance(value, int) and value in (0, 1):
             return bool(value)
         if isinstance(value, str):
-            word = value.strip().lower()
-            if word in _TRUE:
-                return True
-            if word in _FALSE:
-                return False
+            flag = parse_bool(value)
+            if flag is not None:
+                return flag
         raise _fail(spec, value)
     if isinstance(value, bool):
         raise _fail(spec, value)

@@ -11,6 +11,9 @@ from typing import Any
 __all__ = ["dumps_manifest", "manifest_diff", "manifest_drift", "read_manifest"]
 
 MANIFEST_NAME = "manifest.json"
+# Exit status of ``plugin.py --config-example`` / ``--config-schema`` for a plug-in that
+# declares no config: the builder tells "no config" from a failure by it, not by its text.
+EXIT_NO_CONFIG = 3
 
 
 def dumps_manifest(manifest: dict[str, Any]) -> str:

@@ -33,7 +33,14 @@ from ._logging import (
     level_number,
     when_logging_starts,
 )
-from ._manifest import MANIFEST_NAME, dumps_manifest, manifest_diff, manifest_drift, read_manifest
+from ._manifest import (
+    EXIT_NO_CONFIG,
+    MANIFEST_NAME,
+    dumps_manifest,
+    manifest_diff,
+    manifest_drift,
+    read_manifest,
+)
 from ._render import RenderError, render_result
 from ._setup import CANCEL_WORDS, PendingCall, parse_paste, setup_instructions
 from ._transport import READ_SIZE, Transport, open_stdio
@@ -308,7 +315,7 @@ class Plugin:
         out = sys.stdout if sys.stdout is not None else sys.__stdout__
         if self.config_model is None:
             sys.stderr.write(f"{self.name} declares no config (Plugin(..., config=...))\n")
-            return 1
+            return EXIT_NO_CONFIG
         document = (self.config_model.schema(f"{self.name} config.json") if schema
                     else self.config_model.example())
         if out is not None:

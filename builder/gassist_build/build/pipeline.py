@@ -49,6 +49,7 @@ from .._steps import StepLog, StepTime, format_size
 from .wheelhouse import canonical_name, read_requirement_names, wheelhouse_from_environment
 from ..errors import BuildError
 from ..manifest.probe import (
+    EXIT_NO_CONFIG,
     ManifestCommandError,
     render_manifest,
     run_manifest_command,
@@ -77,8 +78,6 @@ _COMPILED_SUFFIXES = (".so", ".pyd", ".dylib", ".dll")
 # Words that make a config key a secret: client_secret, BOT_TOKEN, webhook_key, api_key...
 _SECRET_WORDS = frozenset({"secret", "token", "password", "passwd", "key", "apikey", "credentials"})
 _OUTPUT_TAIL = 2500
-# What the runtime writes to stderr (exit status 1) for `--config-schema` without config=...
-_NO_CONFIG_MARK = "declares no config"
 
 
 @dataclass
@@ -169,7 +168,7 @@ def declared_config(src: str | Path) -> DeclaredConfig | None:
 
     Returns:
         The declaration, or None for a plug-in without typed config (the runtime
-        then exits with status 1 saying it "declares no config").
+        then exits with status :data:`EXIT_NO_CONFIG`).
 
     Raises:
         BuildError: ``plugin.py`` failed otherwise, or printed a bad document.
@@ -178,7 +177,7 @@ def declared_config(src: str | Path) -> DeclaredConfig | None:
     try:
         schema = run_plugin_json(src, "--config-schema")
     except ManifestCommandError as exc:
-        if "exited with status 1" in exc.message and _NO_CONFIG_MARK in exc.stderr_tail:
+        if exc.returncode == EXIT_NO_CONFIG:
             return None
         raise BuildError(f"could not get the config declared by {src / 'plugin.py'}:\n{exc}") \
             from None

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gassist_sdk._introspect import parse_bool
+
 from ..errors import ArgumentError
 from .process import (
     CallResult,
@@ -120,8 +122,6 @@ def discover(plugins_dir: str | Path) -> Discovery:
 
 # -- arguments --------------------------------------------------------------------------
 
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
 
 
 def _coerce(function: FunctionSpec, name: str, text: str) -> Any:
@@ -137,10 +137,9 @@ def _coerce(function: FunctionSpec, name: str, text: str) -> Any:
         except ValueError:
             raise ArgumentError(f"{name} expects a number, got {text!r}") from None
     if kind == "boolean":
-        if text.lower() in _TRUE:
-            return True
-        if text.lower() in _FALSE:
-            return False
+        flag = parse_bool(text)
+        if flag is not None:
+            return flag
         raise ArgumentError(f"{name} expects true or false, got {text!r}")
     if kind in ("array", "object"):
         if text.startswith(("[", "{")):

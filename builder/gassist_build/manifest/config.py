@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from .probe import (
     DEFAULT_TIMEOUT,
+    EXIT_NO_CONFIG,
     ManifestCommandError,
     render_manifest,
     run_plugin_json,
@@ -29,8 +30,6 @@ __all__ = ["EXAMPLE_NAME", "SCHEMA_NAME", "ConfigSyncResult", "SecretLeakError",
 
 EXAMPLE_NAME = "config.example.json"
 SCHEMA_NAME = "config.schema.json"
-# What the runtime writes to stderr (exit status 1) for a plug-in without config=...
-_NO_CONFIG_MARK = "declares no config"
 
 
 class SecretLeakError(ManifestCommandError):
@@ -126,7 +125,7 @@ def sync_config_files(
         try:
             documents.append(run_plugin_json(folder, flag, python=python, timeout=timeout))
         except ManifestCommandError as exc:
-            if _NO_CONFIG_MARK in exc.stderr_tail:
+            if exc.returncode == EXIT_NO_CONFIG:
                 return ConfigSyncResult(folder, "no-config", paths)
             raise
     wanted = {path: render_manifest(document)

@@ -18,10 +18,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gassist_sdk._manifest import EXIT_NO_CONFIG, dumps_manifest
+
 from ..errors import ToolError
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "EXIT_NO_CONFIG",
     "ManifestCommandError",
     "render_manifest",
     "run_manifest_command",
@@ -38,13 +41,16 @@ class ManifestCommandError(ToolError):
 
     Attributes:
         stderr_tail: The last part of what the plug-in wrote to stderr, if anything.
+        returncode: The plug-in's exit status, when it ran to the end and failed.
     """
 
     exit_code = 1
 
-    def __init__(self, message: str, *, stderr_tail: str = "") -> None:
+    def __init__(self, message: str, *, stderr_tail: str = "",
+                 returncode: int | None = None) -> None:
         super().__init__(message)
         self.stderr_tail = stderr_tail
+        self.returncode = returncode
 
     def format_message(self) -> str:
         """The message, followed by the plug-in's stderr tail when there is one."""
@@ -144,6 +150,7 @@ def run_plugin_json(
         raise ManifestCommandError(
             f"{shown} exited with status {proc.returncode}",
             stderr_tail=stderr_tail,
+            returncode=proc.returncode,
         )
     try:
         text = proc.stdout.decode("utf-8").lstrip("\ufeff").strip()
@@ -173,10 +180,6 @@ def run_plugin_json(
     return data
 
 
-def render_manifest(data: dict[str, Any]) -> str:
-    """The canonical text of ``manifest.json``: 2-space indent, UTF-8 as-is, trailing newline.
-
-    Byte for byte what the runtime's ``plugin.py --manifest --check`` expects, so the two
-    checks never disagree.
-    """
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+# The canonical text of manifest.json (and the config documents): the runtime's own
+# serialiser, so `gassist-build manifest` and `plugin.py --manifest --check` never disagree.
+render_manifest = dumps_manifest

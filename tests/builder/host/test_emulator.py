@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from gassist_build.errors import ArgumentError
 from gassist_build.host import FunctionSpec
 from gassist_build.host.emulator import (
-    ArgumentError,
     Emulator,
     coerce_arguments,
     discover,
@@ -38,6 +38,9 @@ FUNCTION = FunctionSpec(
     ("gain=0.5", {"gain": 0.5}),
     ("loud=yes", {"loud": True}),
     ("loud=false", {"loud": False}),
+    # The runtime's own words: "y"/"n" were refused here while the plug-in accepted them.
+    ("loud=y", {"loud": True}),
+    ("loud=N", {"loud": False}),
     ("tags=a, b", {"tags": ["a", "b"]}),
     ('tags=["x", 1]', {"tags": ["x", 1]}),
     ("level=-2", {"level": -2}),
