@@ -11,7 +11,8 @@ An install never leaves a half-copied plug-in and never loses the user's setting
    staging folder; keys that are new in ``config.example.json`` are added (with
    their ``//`` comment), and existing values are never changed;
 3. the current install is renamed aside, the staging folder renamed into place,
-   and the old one deleted. If the second rename fails the first is undone.
+   and the old one deleted (:class:`gassist_build._swap.FolderSwap`). If the
+   second rename fails the first is undone.
 
 On Windows a folder cannot be renamed while the plug-in's executable runs: that
 failure is reported as "close G-Assist" and the previous install stays as it was.
@@ -27,7 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from . import _platform
+from ._files import count_files, read_json_object
 from ._steps import StepLog, format_size
+from ._swap import FolderSwap, remove_tree, sibling
 from .errors import InstallError
 
 __all__ = [
@@ -125,15 +128,6 @@ class UninstallResult:
         return f"Uninstalled {self.name} and deleted {self.path}."
 
 
-def _read_json_object(path: Path) -> dict[str, Any] | None:
-    """The JSON object in ``path``, or None when it is missing, unreadable or not an object."""
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def is_comment(key: object) -> bool:
     """Keys starting with ``//`` are comments in config files (the runtime ignores them)."""
     return isinstance(key, str) and key.startswith(COMMENT_PREFIX)
@@ -175,14 +169,9 @@ def merge_config(user: dict[str, Any], example: dict[str, Any], *,
 
 
 def _manifest_version(folder: Path) -> str:
-    manifest = _read_json_object(folder / "manifest.json")
+    manifest = read_json_object(folder / "manifest.json")
     version = manifest.get("version") if manifest else None
     return version if isinstance(version, str) else ""
-
-
-def _count(folder: Path) -> tuple[int, int]:
-    files = [p for p in folder.rglob("*") if p.is_file()]
-    return len(files), sum(p.stat().st_size for p in files)
 
 
 def _check_dist(dist: Path) -> str:
@@ -195,7 +184,7 @@ def _check_dist(dist: Path) -> str:
             f"{dist} has no manifest.json, so it is not a built plug-in; build it first with"
             f" `gassist-build build {dist}`"
         )
-    manifest = _read_json_object(manifest_path)
+    manifest = read_json_object(manifest_path)
     if manifest is None:
         raise InstallError(f"{manifest_path} is not a JSON object; rebuild the plug-in")
     executable = manifest.get("executable")
@@ -232,17 +221,6 @@ def _no_permission(folder: Path) -> str:
     )
 
 
-def _remove_tree(folder: Path) -> bool:
-    """Delete ``folder``; return False (and leave what could not go) on failure."""
-    try:
-        shutil.rmtree(folder)
-    except FileNotFoundError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def _carry_user_files(target: Path, stage: Path, log: StepLog) -> tuple[str, list[str]]:
     """Bring the user's settings from ``target`` (current install) into ``stage``."""
     for name in CARRIED_FILES:
@@ -261,11 +239,11 @@ def _carry_user_files(target: Path, stage: Path, log: StepLog) -> tuple[str, lis
         return "none", []
     # The user's file always wins over anything the build shipped under that name.
     shutil.copy2(user_path, staged_path)
-    user = _read_json_object(user_path)
+    user = read_json_object(user_path)
     if user is None:
         log.warn(f"{user_path} is not a JSON object: kept unchanged, no new keys added")
         return "unreadable", []
-    example = _read_json_object(example_path) if example_path.is_file() else None
+    example = read_json_object(example_path) if example_path.is_file() else None
     if not example:
         return "kept", []
     # `//` comments mark an example the runtime printed from a config dataclass
@@ -277,6 +255,25 @@ def _carry_user_files(target: Path, stage: Path, log: StepLog) -> tuple[str, lis
     staged_path.write_text(json.dumps(user, indent=2, ensure_ascii=False) + "\n",
                            encoding="utf-8")
     return "merged", added
+
+
+def _copy_dist(dist: Path, stage: Path) -> None:
+    try:
+        shutil.copytree(dist, stage, symlinks=False)
+    except PermissionError:
+        raise InstallError(_no_permission(stage.parent)) from None
+    except (OSError, shutil.Error) as exc:
+        raise InstallError(f"copying {dist} to {stage.parent} failed: {exc}") from None
+
+
+def _swap_failure(name: str, target: Path, swap: FolderSwap, exc: OSError) -> str:
+    """What to tell the user when the new install could not replace the old one."""
+    if swap.failed_step == "aside" and isinstance(exc, PermissionError):
+        return "the previous install was left as it was: " + _platform.locked_hint(target)
+    return (
+        f"could not move the new {name} into place ({exc.strerror or exc}); the"
+        " previous install was left as it was"
+    )
 
 
 def install_plugin(
@@ -317,41 +314,18 @@ def install_plugin(
         )
     previous = _manifest_version(target) if target.is_dir() else None
 
-    stage = plugins / f".{name}.installing-{os.getpid()}"
-    backup = plugins / f".{name}.replaced-{os.getpid()}"
-    _remove_tree(stage)
-    try:
+    with FolderSwap(target, staging="installing", aside="replaced") as swap:
         with log.step(f"Copy {name} into {plugins}"):
-            try:
-                shutil.copytree(dist, stage, symlinks=False)
-            except PermissionError:
-                raise InstallError(_no_permission(plugins)) from None
-            except (OSError, shutil.Error) as exc:
-                raise InstallError(f"copying {dist} to {plugins} failed: {exc}") from None
-            config, added = _carry_user_files(target, stage, log)
+            _copy_dist(dist, swap.staging)
+            config, added = _carry_user_files(target, swap.staging, log)
         with log.step(f"Put {name} in place"):
-            if previous is not None:
-                try:
-                    _platform.rename_dir(target, backup)
-                except PermissionError:
-                    raise InstallError(
-                        "the previous install was left as it was: "
-                        + _platform.locked_hint(target)
-                    ) from None
             try:
-                _platform.rename_dir(stage, target)
+                swap.commit()
             except OSError as exc:
-                if previous is not None:
-                    _platform.rename_dir(backup, target)
-                raise InstallError(
-                    f"could not move the new {name} into place ({exc.strerror or exc}); the"
-                    " previous install was left as it was"
-                ) from None
-    finally:
-        _remove_tree(stage)
-    if previous is not None and not _remove_tree(backup):
-        log.warn(f"could not delete the old copy {backup}; delete it by hand")
-    files, size = _count(target)
+                raise InstallError(_swap_failure(name, target, swap, exc)) from None
+    if previous is not None and not swap.remove_old():
+        log.warn(f"could not delete the old copy {swap.aside}; delete it by hand")
+    files, size = count_files(target)
     return InstallResult(
         name=name,
         path=target,
@@ -380,7 +354,7 @@ def uninstall_plugin(
     target = plugins.resolve() / name
     if target.is_symlink() or not target.is_dir():
         raise InstallError(f"{name} is not installed in {plugins} (no folder {target})")
-    trash = target.parent / f".{name}.removing-{os.getpid()}"
+    trash = sibling(target, "removing")
     try:
         _platform.rename_dir(target, trash)
     except PermissionError:
@@ -389,5 +363,5 @@ def uninstall_plugin(
     if keep:
         target.mkdir()
         os.replace(trash / CONFIG_FILE, target / CONFIG_FILE)
-    _remove_tree(trash)
+    remove_tree(trash)
     return UninstallResult(name=name, path=target, kept_config=keep)

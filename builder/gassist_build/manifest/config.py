@@ -10,12 +10,13 @@ checks, the two files beside ``plugin.py``.
 
 from __future__ import annotations
 
-import difflib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .._files import read_json_object
+from .._secrets import declared_secret_keys, secret_values
+from .generated import update_generated
 from .probe import (
     DEFAULT_TIMEOUT,
     EXIT_NO_CONFIG,
@@ -23,7 +24,6 @@ from .probe import (
     render_manifest,
     run_plugin_json,
 )
-from .sync import _normalise_newlines, _write_atomically
 
 __all__ = ["EXAMPLE_NAME", "SCHEMA_NAME", "ConfigSyncResult", "SecretLeakError",
            "sync_config_files"]
@@ -55,41 +55,6 @@ class ConfigSyncResult:
     paths: list[Path] = field(default_factory=list)
     changed: list[Path] = field(default_factory=list)
     diff: str = ""
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        # utf-8-sig: a BOM an editor added is not staleness.
-        return _normalise_newlines(path.read_bytes().decode("utf-8-sig", "replace"))
-    except FileNotFoundError:
-        return None
-
-
-def _secret_values(folder: Path, schema: dict[str, Any]) -> list[str]:
-    """Values of the secret keys (``writeOnly`` in the schema) of ``folder/config.json``."""
-    properties = schema.get("properties")
-    if not isinstance(properties, dict):
-        return []
-    secret_keys = [k for k, v in properties.items() if isinstance(v, dict) and v.get("writeOnly")]
-    try:
-        data = json.loads((folder / "config.json").read_bytes().decode("utf-8-sig"))
-    except (OSError, ValueError):
-        return []
-    if not isinstance(data, dict):
-        return []
-    values = (data.get(key) for key in secret_keys)
-    # Very short values would match by accident everywhere; the runtime ignores them too.
-    return [str(v) for v in values if isinstance(v, (str, int, float)) and len(str(v)) >= 4]
-
-
-def _diff(path: Path, current: str | None, wanted: str) -> str:
-    lines = difflib.unified_diff(
-        (current or "").splitlines(keepends=True),
-        wanted.splitlines(keepends=True),
-        fromfile=f"{path} (on disk)" if current is not None else f"{path} (missing)",
-        tofile=f"{path} (from plugin.py)",
-    )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
 def sync_config_files(
@@ -130,7 +95,8 @@ def sync_config_files(
             raise
     wanted = {path: render_manifest(document)
               for path, document in zip(paths, documents, strict=True)}
-    secrets = _secret_values(folder, documents[1])
+    secrets = secret_values(read_json_object(folder / "config.json") or {},
+                            declared_secret_keys(documents[1]) or [])
     leaked = [path.name for path, text in wanted.items() if any(s in text for s in secrets)]
     if leaked:
         raise SecretLeakError(
@@ -138,13 +104,5 @@ def sync_config_files(
             f"{folder / 'config.json'}; nothing was written. Secrets must not have defaults "
             "taken from config.json or the environment."
         )
-    current = {path: _read_text(path) for path in paths}
-    changed = [path for path, text in wanted.items() if current[path] != text]
-    if not changed:
-        return ConfigSyncResult(folder, "unchanged", paths)
-    if check:
-        diff = "".join(_diff(path, current[path], wanted[path]) for path in changed)
-        return ConfigSyncResult(folder, "stale", paths, changed, diff)
-    for path in changed:
-        _write_atomically(path, wanted[path])
-    return ConfigSyncResult(folder, "written", paths, changed)
+    update = update_generated(wanted, check=check)
+    return ConfigSyncResult(folder, update.status, paths, update.changed, update.diff)

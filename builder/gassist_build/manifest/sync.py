@@ -4,35 +4,15 @@
 
 from __future__ import annotations
 
-import difflib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from .generated import update_generated
 from .probe import DEFAULT_TIMEOUT, render_manifest, run_manifest_command
 from .validate import Problem, check_manifest
 
 __all__ = ["SyncResult", "sync_manifest"]
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    # Write beside the target and rename over it, so an interrupted write never leaves a
-    # truncated manifest.json behind. A plain open() (not mkstemp) keeps the usual umask
-    # permissions instead of 0600.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _normalise_newlines(text: str) -> str:
-    # A Windows checkout with core.autocrlf turns \n into \r\n; that is not staleness.
-    return text.replace("\r\n", "\n")
 
 
 @dataclass
@@ -87,24 +67,5 @@ def sync_manifest(
     problems = check_manifest(data)
     if any(p.severity == "error" for p in problems):
         return SyncResult(path, "invalid", problems=problems)
-    try:
-        # utf-8-sig: a BOM is not staleness (the runtime's own check ignores it too).
-        current = path.read_bytes().decode("utf-8-sig", "replace")
-    except FileNotFoundError:
-        current = None
-    if current is not None and _normalise_newlines(current) == text:
-        return SyncResult(path, "unchanged", problems=problems)
-    if check:
-        lines = difflib.unified_diff(
-            _normalise_newlines(current or "").splitlines(keepends=True),
-            text.splitlines(keepends=True),
-            fromfile=f"{path} (on disk)" if current is not None else f"{path} (missing)",
-            tofile=f"{path} (from plugin.py)",
-        )
-        diff = "".join(
-            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-            for line in lines
-        )
-        return SyncResult(path, "stale", diff=diff, problems=problems)
-    _write_atomically(path, text)
-    return SyncResult(path, "written", problems=problems)
+    update = update_generated({path: text}, check=check)
+    return SyncResult(path, update.status, diff=update.diff, problems=problems)

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""Source mode (what V2 engines run): ``plugin.py`` and the plug-in's other top-level modules,
+with ``libs/`` holding the ``gassist_sdk`` runtime and the ``requirements.txt`` dependencies
+(the engine puts ``libs`` first on ``PYTHONPATH``)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from .mode import RUNTIME, BuildJob, Mode, Staged, runtime_dir
+from .pip import pip_install
+
+__all__ = ["SourceMode"]
+
+_COMPILED_SUFFIXES = (".so", ".pyd", ".dylib", ".dll")
+_NO_BYTECODE = shutil.ignore_patterns("__pycache__", "*.py[co]")
+
+
+def _compiled_parts(libs: Path) -> dict[str, list[str]]:
+    """Top-level packages in ``libs`` that hold compiled extension files."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(libs.rglob("*")):
+        if path.is_file() and (path.suffix in _COMPILED_SUFFIXES or ".so." in path.name):
+            top = path.relative_to(libs).parts[0]
+            found.setdefault(top, []).append(path.name)
+    return found
+
+
+def _copy_plugin_code(modules: list[Path], dest: Path) -> None:
+    for module in modules:
+        if module.is_dir():
+            shutil.copytree(module, dest / module.name, ignore=_NO_BYTECODE)
+        else:
+            shutil.copy2(module, dest / module.name)
+
+
+class SourceMode:
+    """Stage ``plugin.py`` + ``libs/``; the engine runs ``plugin.py`` with its own Python."""
+
+    name: Mode = "source"
+    # Only needed while pip runs; an exe build keeps its work folder for the spec.
+    scratch: tuple[str, ...] = ("wheelhouse", "requirements.txt")
+
+    def stage(self, job: BuildJob, stage: Path) -> Staged:
+        """Install the requirements into ``stage/libs``, then copy the runtime and the code."""
+        libs = stage / "libs"
+        if job.requirements:
+            with job.log.step(f"Install {len(job.requirements)} requirement(s) into libs/ (pip)"):
+                pip_install(job.requirements, libs, job.work, offline=job.offline,
+                            pip_args=job.pip_args)
+            for package, compiled in _compiled_parts(libs).items():
+                job.log.warn(
+                    f"dependency {package} ships compiled parts ({', '.join(compiled[:3])}"
+                    f"{', ...' if len(compiled) > 3 else ''}): they only load in the same"
+                    f" Python version and OS as this build ({sys.version_info.major}."
+                    f"{sys.version_info.minor}, {sys.platform}); the engine's bundled"
+                    " Python must match"
+                )
+        with job.log.step("Copy the runtime and the plug-in's code"):
+            libs.mkdir(exist_ok=True)
+            shutil.copytree(runtime_dir(), libs / RUNTIME, ignore=_NO_BYTECODE)
+            _copy_plugin_code(job.modules, stage)
+        return Staged("plugin.py")
