@@ -72,17 +72,8 @@ def _zip_time() -> tuple[int, int, int, int, int, int]:
     return _EARLIEST_ZIP_TIME
 
 
-def package_plugin(dist: str | Path, out: str | Path | None = None) -> PackageResult:
-    """Write ``<name>-<version>.zip`` and its ``.sha256`` for a built plug-in folder.
-
-    Args:
-        dist: The built plug-in (``dist/<name>``), holding manifest.json.
-        out: Folder for the archive; defaults to the folder holding ``dist``.
-
-    Raises:
-        PackageError: ``dist`` is not a built plug-in or the archive cannot be written.
-    """
-    dist = Path(dist).resolve()
+def _read_version(dist: Path) -> str:
+    """The version in ``dist/manifest.json``, after checking ``dist`` is a built plug-in."""
     manifest_path = dist / "manifest.json"
     if not manifest_path.is_file():
         raise PackageError(f"{dist} has no manifest.json; package a folder made by"
@@ -93,19 +84,17 @@ def package_plugin(dist: str | Path, out: str | Path | None = None) -> PackageRe
         raise PackageError(
             f"{manifest_path} is not valid JSON ({exc}); rebuild the plug-in"
         ) from None
-    name = dist.name
-    problem = _platform.invocation_name_problem(name)
+    problem = _platform.invocation_name_problem(dist.name)
     if problem:
         raise PackageError(problem)
     version = manifest.get("version") if isinstance(manifest, dict) else None
     if not isinstance(version, str) or not version.strip():
         raise PackageError(f"{manifest_path} has no version; set one in Plugin(..., version=)")
-    out_dir = Path(out).resolve() if out is not None else dist.parent
-    archive = out_dir / f"{name}-{version}.zip"
-    if archive.is_relative_to(dist):
-        raise PackageError("--out must not be inside the plug-in folder being packed")
+    return version
 
-    date_time = _zip_time()
+
+def _packed_files(dist: Path) -> tuple[list[Path], list[str]]:
+    """The files to pack, in archive order, and the user-settings files left out."""
     entries: list[Path] = []
     skipped: list[str] = []
     for path in sorted(dist.rglob("*"), key=lambda p: p.relative_to(dist).as_posix()):
@@ -121,17 +110,43 @@ def package_plugin(dist: str | Path, out: str | Path | None = None) -> PackageRe
         if "__pycache__" in relative.parts:
             continue
         entries.append(path)
+    return entries, skipped
+
+
+def _write_zip(archive: Path, dist: Path, entries: list[Path]) -> None:
+    """Write ``entries`` under ``<name>/`` into ``archive`` with fixed times and modes."""
+    date_time = _zip_time()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in entries:
+            info = zipfile.ZipInfo(f"{dist.name}/{path.relative_to(dist).as_posix()}", date_time)
+            executable = path.stat().st_mode & stat.S_IXUSR
+            info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the permission bits above are honoured
+            zf.writestr(info, path.read_bytes(), compresslevel=9)
+
+
+def package_plugin(dist: str | Path, out: str | Path | None = None) -> PackageResult:
+    """Write ``<name>-<version>.zip`` and its ``.sha256`` for a built plug-in folder.
+
+    Args:
+        dist: The built plug-in (``dist/<name>``), holding manifest.json.
+        out: Folder for the archive; defaults to the folder holding ``dist``.
+
+    Raises:
+        PackageError: ``dist`` is not a built plug-in or the archive cannot be written.
+    """
+    dist = Path(dist).resolve()
+    version = _read_version(dist)
+    out_dir = Path(out).resolve() if out is not None else dist.parent
+    archive = out_dir / f"{dist.name}-{version}.zip"
+    if archive.is_relative_to(dist):
+        raise PackageError("--out must not be inside the plug-in folder being packed")
+    entries, skipped = _packed_files(dist)
     partial = archive.with_name(archive.name + ".partial")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-            for path in entries:
-                info = zipfile.ZipInfo(f"{name}/{path.relative_to(dist).as_posix()}", date_time)
-                executable = path.stat().st_mode & stat.S_IXUSR
-                info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 3  # Unix, so the permission bits above are honoured
-                zf.writestr(info, path.read_bytes(), compresslevel=9)
+        _write_zip(partial, dist, entries)
         os.replace(partial, archive)
         digest = hashlib.sha256(archive.read_bytes()).hexdigest()
         checksum_file = archive.with_name(archive.name + ".sha256")

@@ -47,6 +47,55 @@ def templates_dir() -> Path:
     )
 
 
+def _render(source: Path, name: str, scratch: Path, *, no_input: bool,
+            context: Mapping[str, str] | None) -> Path:
+    """Run cookiecutter on ``source`` into ``scratch/out``; return the rendered folder."""
+    # Imported here: cookiecutter (and its Jinja) is only needed by this command.
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.main import cookiecutter
+
+    try:
+        return Path(
+            cookiecutter(
+                str(source),
+                no_input=no_input,
+                extra_context={**(context or {}), "plugin_name": name},
+                output_dir=str(scratch / "out"),
+                accept_hooks=False,
+                # Our own settings, so no replay file lands in the user's home and
+                # their cookiecutter config cannot change what is rendered.
+                default_config={
+                    "replay_dir": str(scratch / "replay"),
+                    "cookiecutters_dir": str(scratch / "cache"),
+                },
+            )
+        )
+    except CookiecutterException as exc:
+        raise BuildError(f"rendering template {source.name!r} failed: {exc}") from None
+
+
+def _generate_files(rendered: Path) -> None:
+    """Write the rendered plug-in's manifest and config files from its code, and check them."""
+    try:
+        manifest = run_manifest_command(rendered)
+    except ManifestCommandError as exc:
+        raise BuildError(f"the rendered plug-in does not load:\n{exc}") from None
+    (rendered / "manifest.json").write_text(render_manifest(manifest), encoding="utf-8")
+    try:
+        # The same files `gassist-build config` writes, so its --check passes at once.
+        sync_config_files(rendered)
+    except ManifestCommandError as exc:
+        raise BuildError(f"the rendered plug-in's config cannot be generated:\n{exc}") \
+            from None
+
+    from .manifest.validate import validate_plugin
+
+    report = validate_plugin(rendered, check_code=False)
+    if not report.ok:
+        details = "\n  ".join(f"{p.path}: {p.message}" for p in report.errors)
+        raise BuildError(f"the rendered plug-in's manifest has errors:\n  {details}")
+
+
 def render_template(
     name: str,
     template: str = "basic",
@@ -83,53 +132,14 @@ def render_template(
     if (output / name).exists():
         raise BuildError(f"{output / name} already exists; choose another name or folder")
 
-    # Imported here: cookiecutter (and its Jinja) is only needed by this command.
-    from cookiecutter.exceptions import CookiecutterException
-    from cookiecutter.main import cookiecutter
-
     with tempfile.TemporaryDirectory(prefix="gassist-new-") as scratch:
-        try:
-            rendered = Path(
-                cookiecutter(
-                    str(source),
-                    no_input=no_input,
-                    extra_context={**(context or {}), "plugin_name": name},
-                    output_dir=str(Path(scratch, "out")),
-                    accept_hooks=False,
-                    # Our own settings, so no replay file lands in the user's home and
-                    # their cookiecutter config cannot change what is rendered.
-                    default_config={
-                        "replay_dir": str(Path(scratch, "replay")),
-                        "cookiecutters_dir": str(Path(scratch, "cache")),
-                    },
-                )
-            )
-        except CookiecutterException as exc:
-            raise BuildError(f"rendering template {template!r} failed: {exc}") from None
+        rendered = _render(source, name, Path(scratch), no_input=no_input, context=context)
         # The name may have been changed at the prompt.
-        final_name = rendered.name
-        problem = _platform.invocation_name_problem(final_name)
+        problem = _platform.invocation_name_problem(rendered.name)
         if problem:
             raise BuildError(problem)
-        try:
-            manifest = run_manifest_command(rendered)
-        except ManifestCommandError as exc:
-            raise BuildError(f"the rendered plug-in does not load:\n{exc}") from None
-        (rendered / "manifest.json").write_text(render_manifest(manifest), encoding="utf-8")
-        try:
-            # The same files `gassist-build config` writes, so its --check passes at once.
-            sync_config_files(rendered)
-        except ManifestCommandError as exc:
-            raise BuildError(f"the rendered plug-in's config cannot be generated:\n{exc}") \
-                from None
-
-        from .manifest.validate import validate_plugin
-
-        report = validate_plugin(rendered, check_code=False)
-        if not report.ok:
-            details = "\n  ".join(f"{p.path}: {p.message}" for p in report.errors)
-            raise BuildError(f"the rendered plug-in's manifest has errors:\n  {details}")
-        destination = output / final_name
+        _generate_files(rendered)
+        destination = output / rendered.name
         if destination.exists():
             raise BuildError(f"{destination} already exists; choose another name or folder")
         output.mkdir(parents=True, exist_ok=True)
