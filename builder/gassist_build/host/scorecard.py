@@ -7,18 +7,23 @@ the engine would exercise it: the manifest (the validator), start-up and
 ``initialize``, pings while idle and while a command runs, every function with
 sample arguments, an unknown function, bad arguments, an invalid JSON frame,
 stdout hygiene and shutdown. Nothing is assumed to pass.
+
+The items are a table (:func:`checks_for`) of :class:`Check` entries run in
+order by one loop. What the checks share — the process, the intervals, and
+what earlier checks measured for later ones — is spelled out in
+:class:`CheckContext`.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .emulator import validator_problems
-from .process import (
+from . import (
     CallResult,
     FunctionSpec,
     ManifestError,
@@ -28,14 +33,28 @@ from .process import (
     describe_exit,
     load_plugin_spec,
 )
+from .emulator import validator_problems
 
-__all__ = ["DEFAULT_SKIP_TAGS", "CheckItem", "Scorecard", "run_check", "sample_arguments"]
+__all__ = [
+    "DEFAULT_SKIP_TAGS",
+    "Check",
+    "CheckContext",
+    "CheckItem",
+    "Outcome",
+    "Scorecard",
+    "checks_for",
+    "on_running",
+    "run_check",
+    "sample_arguments",
+]
 
 DEFAULT_SKIP_TAGS = frozenset({"write", "dangerous"})
 PASS, WARN, FAIL, SKIP = "pass", "warn", "fail", "skip"
 _SLOW_START = 3.0
 _PROBE_FUNCTION = "gassist_check_no_such_function"
 _INVALID_JSON = b'{"jsonrpc": "2.0", "method": "execute", "id": 424242, "params": {'
+# What a check that needs the plug-in says when it is down, by the status it gets.
+_DOWN = {SKIP: "the plug-in is not running", FAIL: "the plug-in could not be restarted"}
 
 
 @dataclass(frozen=True)
@@ -111,6 +130,28 @@ class Scorecard:
         }
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one check found: an item without its key and title.
+
+    Attributes:
+        status: ``pass``, ``warn``, ``fail`` or ``skip``.
+        measured: The measured value, formatted.
+        detail: What was seen, and what to do when it is not a pass.
+        value: The measurement in seconds, when there is one.
+    """
+
+    status: str
+    measured: str = ""
+    detail: str = ""
+    value: float | None = None
+
+    @classmethod
+    def timed(cls, status: str, seconds: float, detail: str) -> Outcome:
+        """An outcome whose measurement is ``seconds``."""
+        return cls(status, _seconds(seconds), detail, seconds)
+
+
 def _seconds(value: float | None) -> str:
     if value is None:
         return "-"
@@ -154,40 +195,68 @@ def _bad_arguments(function: FunctionSpec) -> tuple[dict[str, Any], str] | None:
     return None
 
 
-class _Checker:
-    """Runs the items in order, restarting the plug-in when it dies."""
+@dataclass
+class CheckContext:
+    """What the checks share, and what earlier checks measured for later ones.
 
-    def __init__(self, spec: PluginSpec, card: Scorecard, *, timeouts: Timeouts,
-                 protocol: str | None, log_dir: str | Path | None, call_timeout: float,
-                 skip: set[str], skip_tags: frozenset[str],
-                 progress: Callable[[str], None]) -> None:
-        self.spec = spec
-        self.card = card
-        self.timeouts = timeouts.scaled(ping_interval=None, execute=call_timeout)
-        self.protocol = protocol
-        self.log_dir = log_dir
-        self.call_timeout = call_timeout
-        self.skip = skip
-        self.skip_tags = skip_tags
-        self.progress = progress
-        self.process: PluginProcess | None = None
-        self.violations: list[str] = []
-        self.durations: dict[str, float] = {}
-        self.tails: list[str] = []
-        self.pings_answered = True
+    Attributes:
+        spec: The plug-in under test.
+        card: The scorecard being filled (its ``protocol`` is the one spoken).
+        timeouts: Engine intervals to measure against; the host sends no pings
+            of its own and a call may take ``call_timeout``.
+        call_timeout: Seconds a call may take before it fails.
+        forced_protocol: The protocol to speak instead of the manifest's, if any.
+        log_dir: Where the plug-in's stderr log goes.
+        skip: Function names not to call.
+        skip_tags: Functions with any of these tags are not called either.
+        progress: Told what is being checked.
+        process: The latest process started (alive or not).
+        initialized: The ``initialize`` answer, set by the start check.
+        timed_calls: Functions whose call ended by itself, with its seconds;
+            the busy-ping check reruns the longest.
+        pings_answered: False once a ping went unanswered while idle.
+        violations: Stdout violations of every process retired so far.
+        tails: Stderr tails of the processes retired so far, oldest first.
+    """
 
-    def add(self, key: str, title: str, status: str, measured: str = "", detail: str = "",
-            value: float | None = None) -> None:
-        self.card.items.append(CheckItem(key, title, status, measured, detail, value))
+    spec: PluginSpec
+    card: Scorecard
+    timeouts: Timeouts
+    call_timeout: float
+    forced_protocol: str | None = None
+    log_dir: str | Path | None = None
+    skip: frozenset[str] = frozenset()
+    skip_tags: frozenset[str] = DEFAULT_SKIP_TAGS
+    progress: Callable[[str], None] = lambda _: None
+    process: PluginProcess | None = None
+    initialized: CallResult | None = None
+    timed_calls: list[tuple[FunctionSpec, float]] = field(default_factory=list)
+    pings_answered: bool = True
+    violations: list[str] = field(default_factory=list)
+    tails: list[str] = field(default_factory=list)
 
-    # -- process ----------------------------------------------------------------------
+    @property
+    def protocol(self) -> str:
+        """The protocol spoken: ``v1`` or ``v2``."""
+        return self.card.protocol
 
-    def _new_process(self) -> PluginProcess:
+    @property
+    def handshake(self) -> CallResult:
+        """The ``initialize`` answer (only checks that need ``start`` read it)."""
+        if self.initialized is None:
+            raise LookupError("the plug-in has not answered initialize")
+        return self.initialized
+
+    def launch(self) -> PluginProcess:
+        """A new process, not started yet; it becomes :attr:`process`."""
         self.card.starts += 1
-        return PluginProcess(self.spec, timeouts=self.timeouts, protocol=self.protocol,
-                             log_dir=self.log_dir, watchdog=False)
+        self.process = PluginProcess(self.spec, timeouts=self.timeouts,
+                                     protocol=self.forced_protocol, log_dir=self.log_dir,
+                                     watchdog=False)
+        return self.process
 
-    def _retire(self, process: PluginProcess) -> None:
+    def retire(self, process: PluginProcess) -> None:
+        """Keep what ``process`` did wrong on stdout, and its stderr tail."""
         for violation in process.violations:
             if violation not in self.violations:
                 self.violations.append(violation)
@@ -200,391 +269,481 @@ class _Checker:
         if self.process is not None and self.process.alive:
             return self.process
         if self.process is not None:
-            self._retire(self.process)
-        self.process = self._new_process()
-        result = self.process.start()
-        return self.process if result.success else None
+            self.retire(self.process)
+        process = self.launch()
+        return process if process.start().success else None
 
-    # -- items ------------------------------------------------------------------------
+    def skip_reason(self, function: FunctionSpec) -> str | None:
+        """Why ``function`` must not be called, or None."""
+        if function.name in self.skip:
+            return "skipped (--skip)"
+        risky = self.skip_tags.intersection(function.tags)
+        if risky:
+            return f"tagged {', '.join(sorted(risky))}: may change real state"
+        return None
 
-    def check_manifest(self) -> None:
-        self.progress("validating manifest.json")
-        plugin_py = self.spec.folder / "plugin.py"
-        # Comparing the manifest with the code needs `plugin.py --manifest`,
-        # which only plug-ins built on this SDK provide.
-        uses_sdk = plugin_py.is_file() and "gassist_sdk" in plugin_py.read_text(
-            "utf-8", errors="replace")
-        errors, warnings = validator_problems(self.spec.folder, check_code=uses_sdk)
-        if errors:
-            self.add("manifest", "manifest valid", FAIL, f"{len(errors)} error(s)",
-                     "; ".join(errors))
-        elif warnings:
-            self.add("manifest", "manifest valid", WARN, f"{len(warnings)} warning(s)",
-                     "; ".join(warnings))
-        else:
-            self.add("manifest", "manifest valid", PASS, "0 problems",
-                     f"{len(self.spec.functions)} function(s), protocol {self.card.protocol}")
+    def close(self) -> None:
+        """Shut down a process the checks left running."""
+        if self.process is not None and self.process.alive:
+            self.process.shutdown()
 
-    def check_start(self) -> bool:
-        self.progress("starting the plug-in")
-        self.process = self._new_process()
-        result = self.process.start()
-        if not result.success:
-            self.add("start", "start → initialize", FAIL, _seconds(result.elapsed),
-                     result.error or "did not start", result.elapsed)
-            return False
-        elapsed = time.monotonic() - (self.process.started_at or time.monotonic())
-        status = PASS if elapsed <= _SLOW_START else WARN
-        detail = f"initialize answered by pid {self.process.pid}"
-        if status == WARN:
-            detail += f"; slow: users wait this long at first use (aim for < {_SLOW_START:g} s)"
-        self.add("start", "start → initialize", status, _seconds(elapsed), detail, elapsed)
-        self._check_initialize_result(result)
-        return True
 
-    def _check_initialize_result(self, result: CallResult) -> None:
-        title = "initialize result"
-        if self.card.protocol == "v1":
-            message = result.value.get("message", "") if isinstance(result.value, dict) else ""
-            self.add("initialize", title, PASS, "success", f"answered {message!r}")
-            return
-        info = result.value
-        if not isinstance(info, dict):
-            self.add("initialize", title, FAIL, "", f"result is not an object: {info!r}")
-            return
-        problems: list[str] = []
-        failures: list[str] = []
-        if info.get("protocol_version") not in ("2.0", None):
-            failures.append(f"protocol_version is {info.get('protocol_version')!r}, not '2.0'")
-        elif "protocol_version" not in info:
-            problems.append("no protocol_version (should be '2.0')")
-        names = {self.spec.name, str(self.spec.manifest.get("name", self.spec.name))}
-        if info.get("name") not in names:
-            problems.append(f"name is {info.get('name')!r}; the manifest/folder says "
-                            f"{sorted(names)[0]!r}")
-        commands = info.get("commands")
-        listed = {c.get("name") for c in commands if isinstance(c, dict)} \
-            if isinstance(commands, list) else set()
-        declared = {f.name for f in self.spec.functions}
-        if not isinstance(commands, list):
-            failures.append("no commands list")
-        else:
-            missing = sorted(declared - listed)
-            extra = sorted(str(n) for n in listed - declared if n != "on_input")
-            if missing:
-                failures.append(f"manifest functions not in commands: {', '.join(missing)}")
-            if extra:
-                problems.append(f"commands not in the manifest (the model never calls them): "
-                                f"{', '.join(extra)}")
-        measured = f"{len(listed)} command(s)"
-        if failures:
-            self.add("initialize", title, FAIL, measured, "; ".join(failures + problems))
-        elif problems:
-            self.add("initialize", title, WARN, measured, "; ".join(problems))
-        else:
-            self.add("initialize", title, PASS, measured,
-                     f"name {info.get('name')!r}, commands match the manifest")
+Measure = Callable[[CheckContext], Outcome]
+Probe = Callable[[CheckContext, PluginProcess], Outcome]
+#: Why a check cannot be measured (it is skipped), or None when it can.
+Precondition = Callable[[CheckContext], str | None]
 
-    def check_ping_idle(self) -> None:
-        title = "ping answered while idle"
-        if self.card.protocol == "v1":
-            detail = "protocol V1 has no ping"
-            if self.spec.tethered:
-                detail += "; tethered: heartbeats are watched by `call`/`chat`"
-            self.add("ping_idle", title, SKIP, "", detail)
-            return
-        process = self.running()
+
+@dataclass(frozen=True)
+class Check:
+    """One entry of the table: one item of the scorecard.
+
+    Attributes:
+        key: The item's key.
+        title: The item's title.
+        measure: Measures it (see :func:`on_running` for checks that need the plug-in).
+        needs: Keys of earlier checks that must have run and not failed; when
+            one did, this check has nothing to measure and leaves no item.
+        requires: Preconditions on what earlier checks measured; the first
+            that fails makes this item a skip, with its reason.
+    """
+
+    key: str
+    title: str
+    measure: Measure
+    needs: tuple[str, ...] = ()
+    requires: tuple[Precondition, ...] = ()
+
+    def outcome(self, ctx: CheckContext) -> Outcome:
+        """Measure, unless a precondition says why not."""
+        for precondition in self.requires:
+            reason = precondition(ctx)
+            if reason is not None:
+                return Outcome(SKIP, detail=reason)
+        return self.measure(ctx)
+
+
+def on_running(probe: Probe, *, when_down: str) -> Measure:
+    """A measure that runs ``probe`` on the live plug-in, restarting it if it died.
+
+    Args:
+        probe: Measures the running process.
+        when_down: The status (``skip`` or ``fail``) when it cannot be started.
+    """
+    def measure(ctx: CheckContext) -> Outcome:
+        process = ctx.running()
         if process is None:
-            self.add("ping_idle", title, SKIP, "", "the plug-in is not running")
-            return
-        self.progress("pinging while idle")
-        deadline = self.timeouts.ping_deadline
-        latencies: list[float] = []
-        echoed = True
-        patience = 3 * deadline  # wait past the deadline to measure a late pong
-        for _ in range(5):
-            ping = process.ping(timeout=patience)
-            if not ping.answered or ping.latency is None:
-                self.pings_answered = False
-                self.add("ping_idle", title, FAIL, "no answer",
-                         f"no answer to ping within {patience:g} s: the engine kills a"
-                         f" plug-in that misses 2 consecutive pings (answer every ping within"
-                         f" {deadline:g} s)")
-                return
-            latencies.append(ping.latency)
-            echoed = echoed and ping.echoed
-        worst = max(latencies)
-        if worst > deadline:
-            self.add("ping_idle", title, FAIL, _seconds(worst),
-                     f"slowest of 5 pongs took {_seconds(worst)} (limit {deadline:g} s)", worst)
-        elif not echoed:
-            self.add("ping_idle", title, WARN, _seconds(worst),
-                     "pong does not echo the ping's timestamp", worst)
-        else:
-            self.add("ping_idle", title, PASS, _seconds(worst),
-                     "slowest of 5 pings; timestamps echoed", worst)
+            return Outcome(when_down, detail=_DOWN[when_down])
+        return probe(ctx, process)
+    return measure
 
-    def check_functions(self) -> None:
-        for function in self.spec.functions:
-            key, title = f"call:{function.name}", f"call {function.name}"
-            if function.name in self.skip:
-                self.add(key, title, SKIP, "", "skipped (--skip)")
-                continue
-            risky = self.skip_tags.intersection(function.tags)
-            if risky:
-                self.add(key, title, SKIP, "",
-                         f"tagged {', '.join(sorted(risky))}: may change real state")
-                continue
-            process = self.running()
-            if process is None:
-                self.add(key, title, FAIL, "", "the plug-in could not be restarted")
-                continue
-            args = sample_arguments(function)
-            self.progress(f"calling {function.name}")
-            result = process.execute(function.name, args, timeout=self.call_timeout)
-            if result.success or result.failure == "plugin":
-                # Only calls that ended by themselves can be rerun under pings.
-                self.durations[function.name] = result.elapsed
-            self._record_call(key, title, args, result)
 
-    def _record_call(self, key: str, title: str, args: dict[str, Any],
-                     result: CallResult) -> None:
-        shown = f"args {args}" if args else "no args"
-        if result.success:
-            status = WARN if result.problems else PASS
-            text = result.text.strip().replace("\n", " ")
-            detail = f"{shown} → {text[:60]!r}" + ("..." if len(text) > 60 else "")
-            if result.chunks:
-                detail += f" ({len(result.chunks)} chunk(s) streamed)"
-            if result.problems:
-                detail += "; " + "; ".join(result.problems)
-            self.add(key, title, status, _seconds(result.elapsed), detail, result.elapsed)
+def _with_problems(detail: str, problems: Sequence[str]) -> str:
+    return detail + ("; " + "; ".join(problems) if problems else "")
+
+
+def _graded(result: CallResult, prefix: str, *, success: tuple[str, str],
+            error: tuple[str, str]) -> Outcome:
+    """A call's outcome: ``success`` or ``error`` (status, detail) by how it ended;
+    any other end (timeout, crash, protocol violation) fails."""
+    if result.success:
+        status, detail = success
+    elif result.failure == "plugin":
+        status, detail = error
+    else:
+        status, detail = FAIL, f"{result.failure}: {result.error}"
+    return Outcome.timed(status, result.elapsed, prefix + detail)
+
+
+# -- start-up ---------------------------------------------------------------------
+
+
+def _manifest(ctx: CheckContext) -> Outcome:
+    ctx.progress("validating manifest.json")
+    plugin_py = ctx.spec.folder / "plugin.py"
+    # Comparing the manifest with the code needs `plugin.py --manifest`,
+    # which only plug-ins built on this SDK provide.
+    uses_sdk = plugin_py.is_file() and "gassist_sdk" in plugin_py.read_text(
+        "utf-8", errors="replace")
+    errors, warnings = validator_problems(ctx.spec.folder, check_code=uses_sdk)
+    if errors:
+        return Outcome(FAIL, f"{len(errors)} error(s)", "; ".join(errors))
+    if warnings:
+        return Outcome(WARN, f"{len(warnings)} warning(s)", "; ".join(warnings))
+    return Outcome(PASS, "0 problems",
+                   f"{len(ctx.spec.functions)} function(s), protocol {ctx.protocol}")
+
+
+def _start(ctx: CheckContext) -> Outcome:
+    ctx.progress("starting the plug-in")
+    process = ctx.launch()
+    result = process.start()
+    if not result.success:
+        ctx.retire(process)
+        return Outcome.timed(FAIL, result.elapsed, result.error or "did not start")
+    ctx.initialized = result
+    elapsed = time.monotonic() - (process.started_at or time.monotonic())
+    status = PASS if elapsed <= _SLOW_START else WARN
+    detail = f"initialize answered by pid {process.pid}"
+    if status == WARN:
+        detail += f"; slow: users wait this long at first use (aim for < {_SLOW_START:g} s)"
+    return Outcome.timed(status, elapsed, detail)
+
+
+def _initialize_result(ctx: CheckContext) -> Outcome:
+    result = ctx.handshake
+    if ctx.protocol == "v1":
+        message = result.value.get("message", "") if isinstance(result.value, dict) else ""
+        return Outcome(PASS, "success", f"answered {message!r}")
+    info = result.value
+    if not isinstance(info, dict):
+        return Outcome(FAIL, "", f"result is not an object: {info!r}")
+    failures, problems, listed = _initialize_problems(ctx.spec, info)
+    measured = f"{len(listed)} command(s)"
+    if failures:
+        return Outcome(FAIL, measured, "; ".join(failures + problems))
+    if problems:
+        return Outcome(WARN, measured, "; ".join(problems))
+    return Outcome(PASS, measured, f"name {info.get('name')!r}, commands match the manifest")
+
+
+def _initialize_problems(spec: PluginSpec,
+                         info: dict[str, Any]) -> tuple[list[str], list[str], set[Any]]:
+    """What fails and what is only wrong in a V2 ``initialize`` result, and the
+    command names it lists."""
+    problems: list[str] = []
+    failures: list[str] = []
+    if info.get("protocol_version") not in ("2.0", None):
+        failures.append(f"protocol_version is {info.get('protocol_version')!r}, not '2.0'")
+    elif "protocol_version" not in info:
+        problems.append("no protocol_version (should be '2.0')")
+    names = {spec.name, str(spec.manifest.get("name", spec.name))}
+    if info.get("name") not in names:
+        problems.append(f"name is {info.get('name')!r}; the manifest/folder says "
+                        f"{sorted(names)[0]!r}")
+    commands = info.get("commands")
+    listed = {c.get("name") for c in commands if isinstance(c, dict)} \
+        if isinstance(commands, list) else set()
+    declared = {f.name for f in spec.functions}
+    if not isinstance(commands, list):
+        failures.append("no commands list")
+    else:
+        missing = sorted(declared - listed)
+        extra = sorted(str(n) for n in listed - declared if n != "on_input")
+        if missing:
+            failures.append(f"manifest functions not in commands: {', '.join(missing)}")
+        if extra:
+            problems.append(f"commands not in the manifest (the model never calls them): "
+                            f"{', '.join(extra)}")
+    return failures, problems, listed
+
+
+# -- liveness ---------------------------------------------------------------------
+
+
+def _pings_exist(ctx: CheckContext) -> str | None:
+    return None if ctx.protocol == "v2" else "protocol V1 has no ping"
+
+
+def _pings_exist_idle(ctx: CheckContext) -> str | None:
+    reason = _pings_exist(ctx)
+    if reason is not None and ctx.spec.tethered:
+        reason += "; tethered: heartbeats are watched by `call`/`chat`"
+    return reason
+
+
+def _ping_idle(ctx: CheckContext, process: PluginProcess) -> Outcome:
+    ctx.progress("pinging while idle")
+    deadline = ctx.timeouts.ping_deadline
+    latencies: list[float] = []
+    echoed = True
+    patience = 3 * deadline  # wait past the deadline to measure a late pong
+    for _ in range(5):
+        ping = process.ping(timeout=patience)
+        if not ping.answered or ping.latency is None:
+            ctx.pings_answered = False
+            return Outcome(FAIL, "no answer",
+                           f"no answer to ping within {patience:g} s: the engine kills a"
+                           f" plug-in that misses 2 consecutive pings (answer every ping within"
+                           f" {deadline:g} s)")
+        latencies.append(ping.latency)
+        echoed = echoed and ping.echoed
+    worst = max(latencies)
+    if worst > deadline:
+        return Outcome.timed(FAIL, worst,
+                             f"slowest of 5 pongs took {_seconds(worst)} (limit {deadline:g} s)")
+    if not echoed:
+        return Outcome.timed(WARN, worst, "pong does not echo the ping's timestamp")
+    return Outcome.timed(PASS, worst, "slowest of 5 pings; timestamps echoed")
+
+
+def _some_call_ended(ctx: CheckContext) -> str | None:
+    return None if ctx.timed_calls else "no function could be run"
+
+
+def _pings_answered(ctx: CheckContext) -> str | None:
+    return None if ctx.pings_answered else "pings are not answered even while idle"
+
+
+@dataclass
+class _BusyPings:
+    """Pings sent while one command ran."""
+
+    sent: int = 0
+    worst: float = 0.0
+    late_alive: int = 0  # late, but the plug-in streamed something meanwhile
+    late_dead: int = 0
+    unanswered: bool = False
+
+
+def _ping_busy(ctx: CheckContext, process: PluginProcess) -> Outcome:
+    # The longest call is the likeliest to keep a one-message-at-a-time plug-in from pings.
+    function = max(ctx.timed_calls, key=lambda timed: timed[1])[0]
+    ctx.progress(f"pinging while {function.name} runs")
+    deadline = ctx.timeouts.ping_deadline
+    call = process.begin_execute(function.name, sample_arguments(function))
+    pings = _BusyPings()
+    while True:
+        sent = time.monotonic()
+        latency = process.ping(timeout=ctx.call_timeout).latency
+        pings.sent += 1
+        if latency is None:
+            pings.unanswered = True
+            break
+        pings.worst = max(pings.worst, latency)
+        if latency > deadline:
+            if process.messages_between(sent, sent + deadline) > 0:
+                pings.late_alive += 1
+            else:
+                pings.late_dead += 1
+        if call.done:
+            break
+        time.sleep(min(0.25, deadline / 2))
+    result = process.finish_call(call, ctx.call_timeout)
+    return _busy_outcome(ctx, pings, f"while {function.name} ran {_seconds(result.elapsed)}",
+                         result.elapsed)
+
+
+def _busy_outcome(ctx: CheckContext, pings: _BusyPings, ran: str, ran_for: float) -> Outcome:
+    deadline, worst = ctx.timeouts.ping_deadline, pings.worst
+    if pings.unanswered:
+        return Outcome(FAIL, "no answer",
+                       f"no answer to a ping within {ctx.call_timeout:g} s {ran}: the engine"
+                       " kills a plug-in that misses 2 consecutive pings")
+    if pings.late_dead:
+        return Outcome.timed(FAIL, worst,
+                             f"ping answered after {_seconds(worst)} {ran} (limit {deadline:g}"
+                             " s): the plug-in handles one message at a time, so pings wait for"
+                             " the command; the engine kills a plug-in that misses 2"
+                             " consecutive pings — answer pings from the reader thread and run"
+                             " commands on a worker")
+    if pings.late_alive:
+        return Outcome.timed(WARN, worst,
+                             f"pong late ({_seconds(worst)}) {ran}; only streamed messages kept"
+                             " it alive — answer pings while commands run")
+    detail = f"slowest of {pings.sent} ping(s) {ran}"
+    if ran_for < deadline:
+        detail += f" (no function runs longer than {deadline:g} s)"
+    return Outcome.timed(PASS, worst, detail)
+
+
+# -- calls ------------------------------------------------------------------------
+
+
+def _may_call(function: FunctionSpec, ctx: CheckContext) -> str | None:
+    return ctx.skip_reason(function)
+
+
+def _call(function: FunctionSpec, ctx: CheckContext, process: PluginProcess) -> Outcome:
+    args = sample_arguments(function)
+    ctx.progress(f"calling {function.name}")
+    result = process.execute(function.name, args, timeout=ctx.call_timeout)
+    if result.success or result.failure == "plugin":
+        # Only calls that ended by themselves can be rerun under pings.
+        ctx.timed_calls.append((function, result.elapsed))
+    shown = f"args {args}" if args else "no args"
+    text = result.text.strip().replace("\n", " ")
+    answer = f"{text[:60]!r}" + ("..." if len(text) > 60 else "")
+    if result.chunks:
+        answer += f" ({len(result.chunks)} chunk(s) streamed)"
+    return _graded(result, f"{shown} → ",
+                   success=(WARN if result.problems else PASS,
+                            _with_problems(answer, result.problems)),
+                   error=(WARN, _with_problems(f"answered with an error: {result.error}",
+                                               result.problems)))
+
+
+def _unknown_function(ctx: CheckContext, process: PluginProcess) -> Outcome:
+    ctx.progress("calling a function that does not exist")
+    result = process.execute(_PROBE_FUNCTION, {}, timeout=min(ctx.call_timeout, 5.0))
+    code = f" {result.error_code}" if result.error_code is not None else ""
+    return _graded(result, "",
+                   success=(FAIL, f"reported success for {_PROBE_FUNCTION!r}, which does"
+                                  " not exist"),
+                   error=(WARN if result.problems else PASS,
+                          _with_problems(f"error{code}: {result.error}", result.problems)))
+
+
+def _bad_calls(ctx: CheckContext) -> list[tuple[FunctionSpec, dict[str, Any], str]]:
+    """Calls the plug-in must reject: callable functions with wrong arguments."""
+    calls = []
+    for function in ctx.spec.functions:
+        bad = _bad_arguments(function) if ctx.skip_reason(function) is None else None
+        if bad is not None:
+            calls.append((function, *bad))
+    return calls
+
+
+def _takes_parameters(ctx: CheckContext) -> str | None:
+    return None if _bad_calls(ctx) else "no callable function takes parameters"
+
+
+def _bad_arguments_rejected(ctx: CheckContext, process: PluginProcess) -> Outcome:
+    function, args, how = _bad_calls(ctx)[0]
+    ctx.progress(f"calling {how}")
+    result = process.execute(function.name, args, timeout=ctx.call_timeout)
+    return _graded(result, f"{how} → ",
+                   success=(WARN, "reported success; validate arguments and fail clearly"),
+                   error=(PASS, str(result.error)))
+
+
+# -- robustness and shutdown ------------------------------------------------------
+
+
+def _invalid_json(ctx: CheckContext, process: PluginProcess) -> Outcome:
+    ctx.progress("sending an invalid JSON frame")
+    started = time.monotonic()
+    answered = _answer_to_invalid_json(ctx, process)
+    if process.wait_exited(0.2):
+        answer = ("answer -32700" if process.protocol == "v2"
+                  else 'answer {"success": false}')
+        return Outcome(FAIL, "crashed",
+                       f"the plug-in {describe_exit(process.exit_code)} after an invalid JSON"
+                       f" frame; catch the parse error, {answer}, keep reading")
+    stuck = _probe_alive(ctx, process)
+    elapsed = time.monotonic() - started
+    if stuck is not None:
+        return Outcome(FAIL, "stuck", f"stopped answering after an invalid JSON frame: {stuck}")
+    if answered and "success" not in answered:
+        return Outcome.timed(PASS, elapsed, f"{answered}; still answering")
+    what = answered or "dropped it silently (no -32700 parse error reply)"
+    return Outcome.timed(WARN, elapsed, f"{what}; still answering")
+
+
+def _answer_to_invalid_json(ctx: CheckContext, process: PluginProcess) -> str:
+    """Send the invalid frame; how the plug-in answered it ("" when it did not)."""
+    before = len(process.orphan_errors)
+    started = time.monotonic()
+    reply = process.send_raw(_INVALID_JSON)
+    # As long as a pong may take: an answer, if any, comes at once.
+    patience = ctx.timeouts.ping_deadline
+    if reply is not None:  # V1: the probe expects a final answer
+        result = reply.wait(patience)
+        if result is None:
+            process.abandon(reply)
         elif result.failure == "plugin":
-            self.add(key, title, WARN, _seconds(result.elapsed),
-                     f"{shown} → answered with an error: {result.error}"
-                     + ("; " + "; ".join(result.problems) if result.problems else ""),
-                     result.elapsed)
-        else:
-            self.add(key, title, FAIL, _seconds(result.elapsed),
-                     f"{shown} → {result.failure}: {result.error}", result.elapsed)
-
-    def check_ping_busy(self) -> None:
-        title = "ping answered while a command runs"
-        if self.card.protocol == "v1":
-            self.add("ping_busy", title, SKIP, "", "protocol V1 has no ping")
-            return
-        if not self.durations:
-            self.add("ping_busy", title, SKIP, "", "no function could be run")
-            return
-        if not self.pings_answered:
-            self.add("ping_busy", title, SKIP, "", "pings are not answered even while idle")
-            return
-        name = max(self.durations, key=lambda n: self.durations[n])
-        function = self.spec.function(name)
-        process = self.running()
-        if function is None or process is None:
-            self.add("ping_busy", title, SKIP, "", "the plug-in is not running")
-            return
-        self.progress(f"pinging while {name} runs")
-        deadline = self.timeouts.ping_deadline
-        call = process.begin_execute(name, sample_arguments(function))
-        worst = 0.0
-        late_alive = 0
-        late_dead = 0
-        pings = 0
-        unanswered = False
-        while True:
-            sent = time.monotonic()
-            latency = process.ping(timeout=self.call_timeout).latency
-            pings += 1
-            if latency is None:
-                unanswered = True
-                break
-            worst = max(worst, latency)
-            if latency > deadline:
-                if process.messages_between(sent, sent + deadline) > 0:
-                    late_alive += 1
-                else:
-                    late_dead += 1
-            if call.done:
-                break
-            time.sleep(min(0.25, deadline / 2))
-        result = process.finish_call(call, self.call_timeout)
-        ran = f"while {name} ran {_seconds(result.elapsed)}"
-        if unanswered:
-            self.add("ping_busy", title, FAIL, "no answer",
-                     f"no answer to a ping within {self.call_timeout:g} s {ran}: the engine kills"
-                     " a plug-in that misses 2 consecutive pings")
-        elif late_dead:
-            self.add("ping_busy", title, FAIL, _seconds(worst),
-                     f"ping answered after {_seconds(worst)} {ran} (limit {deadline:g} s): the"
-                     " plug-in handles one message at a time, so pings wait for the command;"
-                     " the engine kills a plug-in that misses 2 consecutive pings — answer"
-                     " pings from the reader thread and run commands on a worker", worst)
-        elif late_alive:
-            self.add("ping_busy", title, WARN, _seconds(worst),
-                     f"pong late ({_seconds(worst)}) {ran}; only streamed messages kept it"
-                     " alive — answer pings while commands run", worst)
-        else:
-            detail = f"slowest of {pings} ping(s) {ran}"
-            if result.elapsed < deadline:
-                detail += f" (no function runs longer than {deadline:g} s)"
-            self.add("ping_busy", title, PASS, _seconds(worst), detail, worst)
-
-    def check_unknown_function(self) -> None:
-        title = "unknown function → error"
-        process = self.running()
-        if process is None:
-            self.add("unknown_function", title, FAIL, "", "the plug-in could not be restarted")
-            return
-        self.progress("calling a function that does not exist")
-        limit = min(self.call_timeout, 5.0)
-        result = process.execute(_PROBE_FUNCTION, {}, timeout=limit)
-        measured = _seconds(result.elapsed)
-        if result.failure == "plugin":
-            code = f" {result.error_code}" if result.error_code is not None else ""
-            detail = f"error{code}: {result.error}"
-            if result.problems:
-                self.add("unknown_function", title, WARN, measured,
-                         detail + "; " + "; ".join(result.problems), result.elapsed)
-            else:
-                self.add("unknown_function", title, PASS, measured, detail, result.elapsed)
+            return f"answered {result.error!r}"
         elif result.success:
-            self.add("unknown_function", title, FAIL, measured,
-                     f"reported success for {_PROBE_FUNCTION!r}, which does not exist",
-                     result.elapsed)
-        else:
-            self.add("unknown_function", title, FAIL, measured,
-                     f"{result.failure}: {result.error}", result.elapsed)
+            return "answered with success (should be an error)"
+        return ""
+    deadline = started + patience
+    while time.monotonic() < deadline and len(process.orphan_errors) == before:
+        time.sleep(0.01)
+    if len(process.orphan_errors) > before:
+        error = process.orphan_errors[before]
+        return f"answered error {error.get('code')}: {error.get('message')!r}"
+    return ""
 
-    def check_bad_arguments(self) -> None:
-        title = "bad arguments → error"
-        for function in self.spec.functions:
-            if function.name in self.skip or self.skip_tags.intersection(function.tags):
-                continue
-            bad = _bad_arguments(function)
-            if bad is None:
-                continue
-            process = self.running()
-            if process is None:
-                self.add("bad_arguments", title, FAIL, "", "the plug-in could not be restarted")
-                return
-            args, how = bad
-            self.progress(f"calling {how}")
-            result = process.execute(function.name, args, timeout=self.call_timeout)
-            measured = _seconds(result.elapsed)
-            if result.failure == "plugin":
-                self.add("bad_arguments", title, PASS, measured, f"{how} → {result.error}",
-                         result.elapsed)
-            elif result.success:
-                self.add("bad_arguments", title, WARN, measured,
-                         f"{how} → reported success; validate arguments and fail clearly",
-                         result.elapsed)
-            else:
-                self.add("bad_arguments", title, FAIL, measured,
-                         f"{how} → {result.failure}: {result.error}", result.elapsed)
-            return
-        self.add("bad_arguments", title, SKIP, "", "no callable function takes parameters")
 
-    def check_invalid_json(self) -> None:
-        title = "invalid JSON frame survived"
-        process = self.running()
-        if process is None:
-            self.add("invalid_json", title, FAIL, "", "the plug-in could not be restarted")
-            return
-        self.progress("sending an invalid JSON frame")
-        before = len(process.orphan_errors)
-        started = time.monotonic()
-        reply = process.send_raw(_INVALID_JSON)
-        answered = ""
-        # As long as a pong may take: an answer, if any, comes at once.
-        patience = self.timeouts.ping_deadline
-        if reply is not None:  # V1: the probe expects a final answer
-            result = reply.wait(patience)
-            if result is None:
-                process.abandon(reply)
-            elif result.failure == "plugin":
-                answered = f"answered {result.error!r}"
-            elif result.success:
-                answered = "answered with success (should be an error)"
-        else:
-            deadline = started + patience
-            while time.monotonic() < deadline and len(process.orphan_errors) == before:
-                time.sleep(0.01)
-            if len(process.orphan_errors) > before:
-                error = process.orphan_errors[before]
-                answered = f"answered error {error.get('code')}: {error.get('message')!r}"
-        if process.wait_exited(0.2):
-            answer = ("answer -32700" if process.protocol == "v2"
-                      else 'answer {"success": false}')
-            self.add("invalid_json", title, FAIL, "crashed",
-                     f"the plug-in {describe_exit(process.exit_code)} after an invalid JSON"
-                     f" frame; catch the parse error, {answer}, keep reading")
-            return
-        stuck = self._probe_alive(process)
-        elapsed = time.monotonic() - started
-        if stuck is not None:
-            self.add("invalid_json", title, FAIL, "stuck",
-                     f"stopped answering after an invalid JSON frame: {stuck}")
-        elif answered and "success" not in answered:
-            self.add("invalid_json", title, PASS, _seconds(elapsed),
-                     f"{answered}; still answering", elapsed)
-        else:
-            what = answered or "dropped it silently (no -32700 parse error reply)"
-            self.add("invalid_json", title, WARN, _seconds(elapsed),
-                     f"{what}; still answering", elapsed)
+def _probe_alive(ctx: CheckContext, process: PluginProcess) -> str | None:
+    """None if the plug-in still answers, else what went wrong."""
+    if (process.protocol == "v2" and ctx.pings_answered
+            and process.ping(timeout=2.0).answered):
+        return None
+    # No pong (some plug-ins never answer pings): any answer to a call will do.
+    result = process.execute(_PROBE_FUNCTION, {}, timeout=2.0)
+    if result.failure in ("plugin", "protocol", None):
+        return None
+    return f"no answer to a ping or a call within 2 s ({result.failure}: {result.error})"
 
-    def _probe_alive(self, process: PluginProcess) -> str | None:
-        """None if the plug-in still answers, else what went wrong."""
-        if (process.protocol == "v2" and self.pings_answered
-                and process.ping(timeout=2.0).answered):
-            return None
-        # No pong (some plug-ins never answer pings): any answer to a call will do.
-        result = process.execute(_PROBE_FUNCTION, {}, timeout=2.0)
-        if result.failure in ("plugin", "protocol", None):
-            return None
-        return f"no answer to a ping or a call within 2 s ({result.failure}: {result.error})"
 
-    def check_stdout_clean(self) -> None:
-        title = "stdout clean"
-        if self.process is not None:
-            self._retire(self.process)
-        if self.violations:
-            shown = "; ".join(self.violations[:3])
-            more = f" (+{len(self.violations) - 3} more)" if len(self.violations) > 3 else ""
-            self.add("stdout", title, FAIL, f"{len(self.violations)} violation(s)",
-                     shown + more)
-        else:
-            self.add("stdout", title, PASS, "0 stray bytes",
-                     "only protocol messages on stdout")
+def _stdout_clean(ctx: CheckContext) -> Outcome:
+    if ctx.process is not None:
+        ctx.retire(ctx.process)
+    if not ctx.violations:
+        return Outcome(PASS, "0 stray bytes", "only protocol messages on stdout")
+    shown = "; ".join(ctx.violations[:3])
+    more = f" (+{len(ctx.violations) - 3} more)" if len(ctx.violations) > 3 else ""
+    return Outcome(FAIL, f"{len(ctx.violations)} violation(s)", shown + more)
 
-    def check_shutdown(self) -> None:
-        title = "shutdown honoured"
-        process = self.running()
-        if process is None:
-            self.add("shutdown", title, SKIP, "", "the plug-in is not running")
-            return
-        self.progress("shutting down")
-        grace = self.timeouts.shutdown_grace
-        report = process.shutdown()
-        self._retire(process)
-        measured = _seconds(report.elapsed)
-        code = describe_exit(report.exit_code)
-        if report.step == "message":
-            status = PASS if report.exit_code == 0 else WARN
-            detail = f"{code} after the shutdown message"
-            if status == WARN:
-                detail += " (expected exit code 0)"
-            self.add("shutdown", title, status, measured, detail, report.elapsed)
-        elif report.step == "stdin":
-            self.add("shutdown", title, WARN, measured,
-                     f"ignored the shutdown message for {grace:g} s; {code} when stdin closed",
-                     report.elapsed)
-        else:
-            self.add("shutdown", title, FAIL, measured,
-                     f"ignored the shutdown message and the closing of stdin; had to be"
-                     f" {'terminated' if report.step == 'terminate' else 'killed'} ({code})",
-                     report.elapsed)
+
+def _shutdown(ctx: CheckContext, process: PluginProcess) -> Outcome:
+    ctx.progress("shutting down")
+    report = process.shutdown()
+    ctx.retire(process)
+    code = describe_exit(report.exit_code)
+    if report.step == "message":
+        status = PASS if report.exit_code == 0 else WARN
+        detail = f"{code} after the shutdown message"
+        if status == WARN:
+            detail += " (expected exit code 0)"
+        return Outcome.timed(status, report.elapsed, detail)
+    if report.step == "stdin":
+        return Outcome.timed(WARN, report.elapsed,
+                             f"ignored the shutdown message for"
+                             f" {ctx.timeouts.shutdown_grace:g} s; {code} when stdin closed")
+    return Outcome.timed(FAIL, report.elapsed,
+                         f"ignored the shutdown message and the closing of stdin; had to be"
+                         f" {'terminated' if report.step == 'terminate' else 'killed'} ({code})")
+
+
+# -- the table and the loop -------------------------------------------------------
+
+_STARTED = ("start",)
+_OPENING = (
+    Check("manifest", "manifest valid", _manifest),
+    Check("start", "start → initialize", _start),
+    Check("initialize", "initialize result", _initialize_result, needs=_STARTED),
+    Check("ping_idle", "ping answered while idle", on_running(_ping_idle, when_down=SKIP),
+          needs=_STARTED, requires=(_pings_exist_idle,)),
+)
+_CLOSING = (
+    Check("ping_busy", "ping answered while a command runs",
+          on_running(_ping_busy, when_down=SKIP), needs=_STARTED,
+          requires=(_pings_exist, _some_call_ended, _pings_answered)),
+    Check("unknown_function", "unknown function → error",
+          on_running(_unknown_function, when_down=FAIL), needs=_STARTED),
+    Check("bad_arguments", "bad arguments → error",
+          on_running(_bad_arguments_rejected, when_down=FAIL), needs=_STARTED,
+          requires=(_takes_parameters,)),
+    Check("invalid_json", "invalid JSON frame survived",
+          on_running(_invalid_json, when_down=FAIL), needs=_STARTED),
+    Check("stdout", "stdout clean", _stdout_clean, needs=_STARTED),
+    Check("shutdown", "shutdown honoured", on_running(_shutdown, when_down=SKIP),
+          needs=_STARTED),
+)
+
+
+def checks_for(spec: PluginSpec) -> list[Check]:
+    """The scorecard's checks for ``spec``, in the order they run: one call per function."""
+    calls = [Check(f"call:{function.name}", f"call {function.name}",
+                   on_running(partial(_call, function), when_down=FAIL), needs=_STARTED,
+                   requires=(partial(_may_call, function),))
+             for function in spec.functions]
+    return [*_OPENING, *calls, *_CLOSING]
+
+
+def _run_checks(ctx: CheckContext, checks: Iterable[Check]) -> None:
+    """Run ``checks`` in order, each item onto the card."""
+    fine: set[str] = set()  # keys of the checks that ran and did not fail
+    for check in checks:
+        if not fine.issuperset(check.needs):
+            continue
+        outcome = check.outcome(ctx)
+        ctx.card.items.append(CheckItem(check.key, check.title, outcome.status,
+                                        outcome.measured, outcome.detail, outcome.value))
+        if outcome.status != FAIL:
+            fine.add(check.key)
 
 
 def run_check(
@@ -623,27 +782,16 @@ def run_check(
         card.elapsed = time.monotonic() - started
         return card
     card.protocol = protocol or spec.protocol
-    checker = _Checker(spec, card, timeouts=timeouts or Timeouts(), protocol=protocol,
-                       log_dir=log_dir, call_timeout=call_timeout, skip=set(skip),
-                       skip_tags=frozenset(skip_tags), progress=progress or (lambda _: None))
+    ctx = CheckContext(
+        spec, card, (timeouts or Timeouts()).scaled(ping_interval=None, execute=call_timeout),
+        call_timeout, forced_protocol=protocol, log_dir=log_dir, skip=frozenset(skip),
+        skip_tags=frozenset(skip_tags), progress=progress or (lambda _: None))
     try:
-        checker.check_manifest()
-        if checker.check_start():
-            checker.check_ping_idle()
-            checker.check_functions()
-            checker.check_ping_busy()
-            checker.check_unknown_function()
-            checker.check_bad_arguments()
-            checker.check_invalid_json()
-            checker.check_stdout_clean()
-            checker.check_shutdown()
-        elif checker.process is not None:
-            checker._retire(checker.process)
+        _run_checks(ctx, checks_for(spec))
     finally:
-        if checker.process is not None and checker.process.alive:
-            checker.process.shutdown()
-    card.log_path = checker.process.log_path if checker.process is not None else None
+        ctx.close()
+    card.log_path = ctx.process.log_path if ctx.process is not None else None
     if not card.ok:
-        card.stderr_tail = checker.tails[-1] if checker.tails else ""
+        card.stderr_tail = ctx.tails[-1] if ctx.tails else ""
     card.elapsed = time.monotonic() - started
     return card
