@@ -355,9 +355,6 @@ def _graded(result: CallResult, prefix: str, *, success: tuple[str, str],
     return Outcome.timed(status, result.elapsed, prefix + detail)
 
 
-# -- start-up ---------------------------------------------------------------------
-
-
 def _manifest(ctx: CheckContext) -> Outcome:
     ctx.progress("validating manifest.json")
     plugin_py = ctx.spec.folder / "plugin.py"
@@ -436,9 +433,6 @@ def _initialize_problems(spec: PluginSpec,
             problems.append(f"commands not in the manifest (the model never calls them): "
                             f"{', '.join(extra)}")
     return failures, problems, listed
-
-
-# -- liveness ---------------------------------------------------------------------
 
 
 def _pings_exist(ctx: CheckContext) -> str | None:
@@ -547,9 +541,6 @@ def _busy_outcome(ctx: CheckContext, pings: _BusyPings, ran: str, ran_for: float
     return Outcome.timed(PASS, worst, detail)
 
 
-# -- calls ------------------------------------------------------------------------
-
-
 def _may_call(function: FunctionSpec, ctx: CheckContext) -> str | None:
     return ctx.skip_reason(function)
 
@@ -605,9 +596,6 @@ def _bad_arguments_rejected(ctx: CheckContext, process: PluginProcess) -> Outcom
     return _graded(result, f"{how} → ",
                    success=(WARN, "reported success; validate arguments and fail clearly"),
                    error=(PASS, str(result.error)))
-
-
-# -- robustness and shutdown ------------------------------------------------------
 
 
 def _invalid_json(ctx: CheckContext, process: PluginProcess) -> Outcome:
@@ -697,8 +685,7 @@ def _shutdown(ctx: CheckContext, process: PluginProcess) -> Outcome:
                          f" {'terminated' if report.step == 'terminate' else 'killed'} ({code})")
 
 
-# -- the table and the loop -------------------------------------------------------
-
+# Without a started plug-in there is nothing after the start to measure.
 _STARTED = ("start",)
 _OPENING = (
     Check("manifest", "manifest valid", _manifest),
