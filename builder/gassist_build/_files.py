@@ -13,7 +13,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["count_files", "read_json_object"]
+__all__ = ["AUTH_FILE", "CONFIG_EXAMPLE_FILE", "CONFIG_FILE", "USER_FILES", "count_files",
+           "read_json_object"]
+
+CONFIG_FILE = "config.json"
+CONFIG_EXAMPLE_FILE = "config.example.json"
+# Written by the plug-in itself (OAuth tokens, for instance).
+AUTH_FILE = "auth.json"
+# They hold one user's settings and secrets: never shipped or packed, kept on reinstall.
+USER_FILES = (CONFIG_FILE, AUTH_FILE)
 
 
 def read_json_object(path: Path) -> dict[str, Any] | None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _platform
-from ._files import count_files, read_json_object
+from ._files import AUTH_FILE, CONFIG_EXAMPLE_FILE, CONFIG_FILE, count_files, read_json_object
 from ._steps import StepLog, format_size
 from ._swap import FolderSwap, remove_tree, sibling
 from .errors import InstallError
@@ -44,12 +44,10 @@ __all__ = [
     "uninstall_plugin",
 ]
 
-CONFIG_FILE = "config.json"
-CONFIG_EXAMPLE_FILE = "config.example.json"
 # Files a user (or the plug-in itself, e.g. OAuth tokens) writes into the installed
 # folder and that a new build must not take away. config.json is merged; the
 # others are carried over unchanged when the new build does not ship them.
-CARRIED_FILES = ("auth.json",)
+CARRIED_FILES = (AUTH_FILE,)
 COMMENT_PREFIX = "//"
 
 

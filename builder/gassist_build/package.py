@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import _platform
+from ._files import USER_FILES
 from ._steps import format_size
 from .errors import PackageError
 
@@ -29,7 +30,7 @@ __all__ = ["PackageResult", "package_plugin"]
 
 _EARLIEST_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Never shipped to other people, whatever the folder holds.
-_NEVER_PACKED = frozenset({"config.json", "auth.json"})
+_NEVER_PACKED = frozenset(USER_FILES)
 
 
 @dataclass(frozen=True)

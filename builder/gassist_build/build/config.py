@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._files import CONFIG_EXAMPLE_FILE, CONFIG_FILE
 from .._secrets import declared_secret_keys, filled_keys, secret_keys
 from .._steps import StepLog
 from ..errors import BuildError
@@ -27,11 +28,7 @@ from ..manifest.probe import (
     run_plugin_json,
 )
 
-__all__ = ["CONFIG_EXAMPLE_FILE", "CONFIG_FILE", "DeclaredConfig", "declared_config",
-           "shipped_example"]
-
-CONFIG_FILE = "config.json"
-CONFIG_EXAMPLE_FILE = "config.example.json"
+__all__ = ["DeclaredConfig", "declared_config", "shipped_example"]
 
 
 @dataclass

@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import _platform
-from .._files import count_files
+from .._files import CONFIG_EXAMPLE_FILE, count_files
 from .._steps import StepLog, StepTime, format_size
 from .._swap import FolderSwap
 from ..errors import BuildError
 from ..manifest.probe import ManifestCommandError, render_manifest, run_manifest_command
-from .config import CONFIG_EXAMPLE_FILE, shipped_example
+from .config import shipped_example
 from .exe import ExeMode
 from .mode import BuildJob, BuildMode, Mode
 from .pip import requirement_lines

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .._files import read_json_object
+from .._files import CONFIG_EXAMPLE_FILE, CONFIG_FILE, read_json_object
 from .._secrets import declared_secret_keys, secret_values
 from .generated import update_generated
 from .probe import (
@@ -28,7 +28,7 @@ from .probe import (
 __all__ = ["EXAMPLE_NAME", "SCHEMA_NAME", "ConfigSyncResult", "SecretLeakError",
            "sync_config_files"]
 
-EXAMPLE_NAME = "config.example.json"
+EXAMPLE_NAME = CONFIG_EXAMPLE_FILE
 SCHEMA_NAME = "config.schema.json"
 
 
@@ -95,7 +95,7 @@ def sync_config_files(
             raise
     wanted = {path: render_manifest(document)
               for path, document in zip(paths, documents, strict=True)}
-    secrets = secret_values(read_json_object(folder / "config.json") or {},
+    secrets = secret_values(read_json_object(folder / CONFIG_FILE) or {},
                             declared_secret_keys(documents[1]) or [])
     leaked = [path.name for path, text in wanted.items() if any(s in text for s in secrets)]
     if leaked:
