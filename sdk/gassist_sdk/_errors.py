@@ -74,7 +74,27 @@ class InvalidRequest(WireError):
 
 
 class FrameError(InvalidRequest):
-    """A frame violates the framing rules (zero length, oversized, truncated)."""
+    """A frame violates the framing rules (zero length, oversized, truncated).
+
+    Args:
+        message: What is wrong, with the offending bytes shown.
+        kind: Which rule was broken: one of the constants below, stable for
+            code that reacts to a kind (the message text is for people).
+        excerpt: The offending bytes as the message shows them, when a
+            framer quotes some.
+    """
+
+    ZERO_LENGTH = "zero-length"
+    OVERSIZE = "oversize"
+    TRUNCATED = "truncated"
+    STRAY_BYTES = "stray-bytes"
+    CUT_SHORT = "cut-short"
+    UNTERMINATED = "unterminated"
+
+    def __init__(self, message: str, *, kind: str, excerpt: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.excerpt = excerpt
 
 
 class MethodNotFound(WireError):

@@ -46,6 +46,11 @@ def _preview(data: bytes | bytearray) -> str:
     return f"{text!r}{more}"
 
 
+def _stray(shown: str) -> FrameError:
+    return FrameError(f"unexpected bytes outside a message: {shown}",
+                      kind=FrameError.STRAY_BYTES, excerpt=shown)
+
+
 class Framer:
     """Common interface of the two framers (documentation and typing only)."""
 
@@ -96,7 +101,8 @@ class LengthPrefixFramer(Framer):
             (size,) = _HEADER.unpack_from(buf, pos)
             if size == 0:
                 pos += _HEADER.size
-                events.append(FrameError("zero-length frame: a frame must carry 1 or more bytes"))
+                events.append(FrameError("zero-length frame: a frame must carry 1 or more bytes",
+                                         kind=FrameError.ZERO_LENGTH))
                 continue
             if size > self.max_size:
                 pos += _HEADER.size
@@ -105,7 +111,8 @@ class LengthPrefixFramer(Framer):
                 events.append(
                     FrameError(
                         f"frame of {size} bytes exceeds the limit of {self.max_size} bytes;"
-                        " its body was discarded"
+                        " its body was discarded",
+                        kind=FrameError.OVERSIZE,
                     )
                 )
                 continue
@@ -123,22 +130,24 @@ class LengthPrefixFramer(Framer):
             got = self._discard_size - self._discard
             self._discard = 0
             return [FrameError(f"stream ended inside a discarded frame ({got} of "
-                               f"{self._discard_size} bytes)")]
+                               f"{self._discard_size} bytes)", kind=FrameError.TRUNCATED)]
         if not self._buf:
             return []
         held = len(self._buf)
         self._buf.clear()
         if held < _HEADER.size:
-            return [FrameError(f"stream ended inside a frame header ({held} of 4 bytes)")]
+            return [FrameError(f"stream ended inside a frame header ({held} of 4 bytes)",
+                               kind=FrameError.TRUNCATED)]
         return [FrameError(f"stream ended inside a frame ({held - _HEADER.size} body bytes"
-                           " received)")]
+                           " received)", kind=FrameError.TRUNCATED)]
 
     def encode(self, payload: bytes) -> bytes:
         if not payload:
-            raise FrameError("refusing to send a zero-length frame")
+            raise FrameError("refusing to send a zero-length frame", kind=FrameError.ZERO_LENGTH)
         if len(payload) > self.max_size:
             raise FrameError(
-                f"message of {len(payload)} bytes exceeds the limit of {self.max_size} bytes"
+                f"message of {len(payload)} bytes exceeds the limit of {self.max_size} bytes",
+                kind=FrameError.OVERSIZE,
             )
         return _HEADER.pack(len(payload)) + payload
 
@@ -207,11 +216,12 @@ class EndMarkerFramer(Framer):
             self._unterminated(events)
         if self._start >= 0:
             size = self._dropped + len(self._buf) - self._start
-            events.append(FrameError(f"stream ended inside a message ({size} bytes received)"))
+            events.append(FrameError(f"stream ended inside a message ({size} bytes received)",
+                                     kind=FrameError.TRUNCATED))
         else:
             rest = bytes(self._buf[self._pos :]).strip(b" \t\r\n")
             if rest and rest not in (BOM, END_MARKER) and not self._in_garbage:
-                events.append(FrameError(f"unexpected bytes outside a message: {_preview(rest)}"))
+                events.append(_stray(_preview(rest)))
         self._reset_value()
         self._buf.clear()
         self._pos = 0
@@ -258,7 +268,7 @@ class EndMarkerFramer(Framer):
         stop = match.start() if match else len(self._buf)
         if not self._in_garbage:
             stray = _preview(self._buf[self._pos : stop])
-            events.append(FrameError(f"unexpected bytes outside a message: {stray}"))
+            events.append(_stray(stray))
         # A newline ends a run of garbage; '{' or a marker only pause it.
         self._in_garbage = match is None or self._buf[stop] != 0x0A
         self._pos = stop
@@ -306,10 +316,10 @@ class EndMarkerFramer(Framer):
                 tail = buf[index : index + len(END_MARKER)]
                 if tail == END_MARKER:
                     size = self._dropped + index - self._start
-                    events.append(
-                        FrameError(f"message cut short by <<END>> after {size} bytes: "
-                                   f"{_preview(buf[self._start:index])}")
-                    )
+                    shown = _preview(buf[self._start : index])
+                    events.append(FrameError(f"message cut short by <<END>> after {size} bytes:"
+                                             f" {shown}", kind=FrameError.CUT_SHORT,
+                                             excerpt=shown))
                     self._reset_value()
                     self._pos = index + len(END_MARKER)
                     return True
@@ -323,7 +333,7 @@ class EndMarkerFramer(Framer):
         if self._dropped:
             events.append(
                 FrameError(f"message of {size} bytes exceeds the limit of {self.max_size} bytes;"
-                           " it was discarded")
+                           " it was discarded", kind=FrameError.OVERSIZE)
             )
         else:
             value = bytes(self._buf[self._start : self._pos])
@@ -344,7 +354,9 @@ class EndMarkerFramer(Framer):
     def _unterminated(self, events: list[FrameEvent]) -> None:
         # Report the violation, then pass the message on: nothing is lost.
         assert self._held is not None
-        events.append(FrameError(f"message not terminated by <<END>>: {_preview(self._held)}"))
+        shown = _preview(self._held)
+        events.append(FrameError(f"message not terminated by <<END>>: {shown}",
+                                 kind=FrameError.UNTERMINATED, excerpt=shown))
         events.append(self._held)
         self._held = None
 

@@ -8,12 +8,36 @@ import json
 import os
 from typing import Any
 
-__all__ = ["dumps_manifest", "manifest_diff", "manifest_drift", "read_manifest"]
+__all__ = [
+    "dumps_manifest",
+    "manifest_diff",
+    "manifest_drift",
+    "parameter_form",
+    "read_manifest",
+]
 
 MANIFEST_NAME = "manifest.json"
 # Exit status of ``plugin.py --config-example`` / ``--config-schema`` for a plug-in that
 # declares no config: the builder tells "no config" from a failure by it, not by its text.
 EXIT_NO_CONFIG = 3
+
+
+def parameter_form(function: dict[str, Any]) -> tuple[tuple[str, ...], Any, Any]:
+    """Where a manifest function declares its parameters, in either of its two forms.
+
+    A function with a ``parameters`` object uses the JSON-Schema form (its
+    ``properties`` and ``required``); any other uses the flat form NVIDIA's
+    examples use (``properties`` and ``required`` on the function itself).
+    The schema forbids mixing the two.
+
+    Returns:
+        The path of the parameter map relative to the function, the map and
+        the required list, as written (not checked).
+    """
+    schema = function.get("parameters")
+    if isinstance(schema, dict):
+        return ("parameters", "properties"), schema.get("properties"), schema.get("required")
+    return ("properties",), function.get("properties"), function.get("required")
 
 
 def dumps_manifest(manifest: dict[str, Any]) -> str:
@@ -68,11 +92,8 @@ def manifest_drift(generated: dict[str, Any], on_disk: dict[str, Any]) -> list[s
     for name in sorted(set(code) - set(disk)):
         problems.append(f"the code registers {name!r}, which manifest.json does not declare")
     for name in sorted(set(code) & set(disk)):
-        declared = disk[name].get("properties")
-        if not isinstance(declared, dict):
-            schema = disk[name].get("parameters")
-            declared = schema.get("properties") if isinstance(schema, dict) else {}
-        declared_names = set(declared or {})
+        declared = parameter_form(disk[name])[1]
+        declared_names = set(declared) if isinstance(declared, dict) else set()
         code_names = set(code[name].get("properties", {}))
         if declared_names != code_names:
             problems.append(f"{name!r}: manifest.json parameters {sorted(declared_names)} differ "

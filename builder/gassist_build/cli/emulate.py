@@ -23,7 +23,7 @@ from rich.text import Text
 
 from ..errors import ArgumentError, ReportedFailure
 from ..host import (
-    CallResult,
+    CallOutcome,
     HostEvent,
     ManifestError,
     PluginProcess,
@@ -87,7 +87,7 @@ class _EventPrinter:
                                     style=_EVENT_STYLE.get(event.kind, "")))
 
 
-def _print_failure(console: Console, result: CallResult, log_path: Path | None) -> None:
+def _print_failure(console: Console, result: CallOutcome, log_path: Path | None) -> None:
     if result.data and result.error == result.data:
         # A failed `complete`: its text was just shown as the reply.
         console.print(Text(f"✗ failed ({result.failure})", style="bold red"))

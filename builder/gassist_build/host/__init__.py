@@ -2,32 +2,25 @@
 # Copyright 2026 The gassist-sdk authors
 """The engine's side: run plug-ins the way G-Assist does.
 
-:mod:`.process` runs one plug-in process, :mod:`.dialects` speaks both wire protocols,
-:mod:`.emulator` hosts a plug-ins folder and :mod:`.scorecard` grades one plug-in.
+:mod:`.spec` reads a manifest, :mod:`.process` runs one plug-in process over
+:mod:`.stdio` (the OS process), :mod:`.session` (calls in flight) and
+:mod:`.dialects` (one per wire protocol, with its :mod:`.watchdog`);
+:mod:`.results` holds what they report. :mod:`.emulator` hosts a plug-ins
+folder and :mod:`.scorecard` grades one plug-in.
 """
 
 from __future__ import annotations
 
-from .process import (
-    CallResult,
-    FunctionSpec,
-    HostEvent,
-    LaunchError,
-    ManifestError,
-    PendingCall,
-    PingResult,
-    PluginProcess,
-    PluginSpec,
-    ShutdownReport,
-    Timeouts,
-    Watchdog,
-    default_log_dir,
-    describe_exit,
-    load_plugin_spec,
-)
+from ..errors import LaunchError, ManifestError
+from .process import PluginProcess
+from .results import CallOutcome, HostEvent, PingResult, ShutdownReport, Timeouts
+from .session import PendingCall
+from .spec import FunctionSpec, PluginSpec, load_plugin_spec
+from .stdio import default_log_dir, describe_exit
+from .watchdog import Watchdog
 
 __all__ = [
-    "CallResult",
+    "CallOutcome",
     "FunctionSpec",
     "HostEvent",
     "LaunchError",
@@ -43,3 +36,5 @@ __all__ = [
     "describe_exit",
     "load_plugin_spec",
 ]
+
+CallResult = CallOutcome  # the old name, until scorecard.py moves over

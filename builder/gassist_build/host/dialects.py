@@ -1,12 +1,18 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The gassist-sdk authors
-"""The engine's side of both wire protocols: bytes in, decoded messages out.
+"""The engine's side of both wire protocols, one dialect object per protocol.
 
-A :class:`Dialect` turns host requests into bytes and the plug-in's stdout
-bytes into JSON objects or :class:`Violation` records. Framing is the SDK's
-(:mod:`gassist_sdk._framing`); this module adds what only a host needs:
-spotting stray bytes (a ``print()`` in the plug-in) before they desynchronise
-the V2 length prefix, and naming each violation precisely.
+A :class:`Dialect` is everything the host does differently per protocol, so
+that :class:`~gassist_build.host.process.PluginProcess` never asks which one it
+speaks: how each request (``initialize``, ``execute``, ``input``, ``ping``,
+``shutdown``) is encoded and registered, how the plug-in's stdout bytes become
+JSON objects or :class:`Violation` records, what each incoming message means
+for the calls in flight (:meth:`Dialect.route`), and which watchdog keeps the
+plug-in honest (pings for V2, heartbeats for tethered V1).
+
+Framing is the SDK's (:mod:`gassist_sdk._framing`); this module adds what only
+a host needs: spotting stray bytes (a ``print()`` in the plug-in) before they
+desynchronise the V2 length prefix, and naming each violation precisely.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import json
 import struct
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gassist_sdk._errors import FrameError
 from gassist_sdk._framing import (
@@ -24,7 +30,25 @@ from gassist_sdk._framing import (
     LengthPrefixFramer,
 )
 
-__all__ = ["Dialect", "V1Dialect", "V2Dialect", "V2StreamGuard", "Violation", "preview"]
+from .. import __version__
+from .results import ChunkSink, Timeouts
+from .session import CallTable, PendingCall
+from .watchdog import HeartbeatWatchdog, PingWatchdog, Watchdog
+
+if TYPE_CHECKING:
+    from .process import PluginProcess
+
+__all__ = [
+    "Conversation",
+    "Dialect",
+    "Outgoing",
+    "V1Dialect",
+    "V2Dialect",
+    "V2StreamGuard",
+    "Violation",
+    "dialect_for",
+    "preview",
+]
 
 _PREVIEW = 80
 _HEADER = struct.Struct(">I")
@@ -53,6 +77,40 @@ class Violation:
 
 
 Incoming = dict[str, Any] | Violation
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A request ready to send: the call that awaits its answer, and its bytes.
+
+    Attributes:
+        call: The call to register before writing; None for a message that
+            nothing answers (a V2 notification or unparseable probe).
+        payload: The framed bytes for the plug-in's stdin.
+    """
+
+    call: PendingCall | None
+    payload: bytes
+
+
+class Conversation(Protocol):
+    """What a dialect needs from the host while routing an incoming message."""
+
+    calls: CallTable
+    orphan_errors: list[dict[str, Any]]
+
+    @property
+    def stopping(self) -> bool:
+        """The host is shutting the plug-in down: stray replies are no news."""
+        ...
+
+    def report_violation(self, text: str) -> None:
+        """The plug-in broke the protocol; calls waiting on the stream fail."""
+        ...
+
+    def emit(self, kind: str, message: str) -> None:
+        """Show something that is not the reply to a call."""
+        ...
 
 
 class V2StreamGuard:
@@ -121,17 +179,17 @@ class V2StreamGuard:
 
 
 class Dialect:
-    """Encodes the engine's requests and decodes the plug-in's replies."""
+    """Everything the host does that depends on the protocol (see the module docstring).
+
+    Attributes:
+        protocol: ``"v1"`` or ``"v2"``.
+        busy_message: Why a call is refused while another holds its key.
+    """
 
     protocol = "?"
+    busy_message = "another call is running"
 
-    def __init__(self) -> None:
-        self._next_id = 0
-
-    def new_id(self) -> int:
-        """A fresh request id."""
-        self._next_id += 1
-        return self._next_id
+    # -- bytes in ---------------------------------------------------------------------
 
     def feed(self, data: bytes) -> list[Incoming]:  # pragma: no cover - interface
         """Decode whatever bytes arrived on stdout."""
@@ -144,6 +202,58 @@ class Dialect:
     def waiting_hint(self) -> str | None:
         """Why a reply that seems sent has not been delivered, if known."""
         return None
+
+    # -- requests out -----------------------------------------------------------------
+
+    def initialize(self, calls: CallTable) -> Outgoing:  # pragma: no cover - interface
+        """The handshake."""
+        raise NotImplementedError
+
+    def execute(  # pragma: no cover - interface
+        self,
+        calls: CallTable,
+        function: str,
+        arguments: dict[str, Any],
+        context: list[dict[str, Any]] | None,
+        system_info: str,
+        on_chunk: ChunkSink | None,
+    ) -> Outgoing:
+        """A call of ``function``."""
+        raise NotImplementedError
+
+    def input(  # pragma: no cover - interface
+        self, calls: CallTable, text: str, on_chunk: ChunkSink | None
+    ) -> Outgoing:
+        """A passthrough turn; its call is acknowledged (``acked``) once the plug-in says so."""
+        raise NotImplementedError
+
+    def ping(self, calls: CallTable) -> Outgoing:
+        """A liveness ping.
+
+        Raises:
+            RuntimeError: The protocol has no ping.
+        """
+        raise RuntimeError(f"protocol {self.protocol.upper()} has no ping")
+
+    def shutdown(self) -> bytes:  # pragma: no cover - interface
+        """The message asking the plug-in to exit (nothing answers it)."""
+        raise NotImplementedError
+
+    def probe(self, calls: CallTable, body: bytes) -> Outgoing:  # pragma: no cover - interface
+        """``body`` framed as it is, whatever it holds (conformance probes)."""
+        raise NotImplementedError
+
+    # -- meaning ----------------------------------------------------------------------
+
+    def route(self, msg: dict[str, Any], host: Conversation) -> None:  # pragma: no cover
+        """Apply one decoded message to the calls in flight."""
+        raise NotImplementedError
+
+    def watchdog(self, process: PluginProcess, timeouts: Timeouts) -> Watchdog | None:
+        """The watchdog the engine runs for this protocol, or None."""
+        return None
+
+    # -- shared by both ---------------------------------------------------------------
 
     @staticmethod
     def _decode(body: bytes) -> Incoming:
@@ -164,16 +274,18 @@ class Dialect:
 
 
 class V2Dialect(Dialect):
-    """Protocol V2: JSON-RPC 2.0 in length-prefixed frames."""
+    """Protocol V2: JSON-RPC 2.0 in length-prefixed frames; requests matched by id."""
 
     protocol = "v2"
+    busy_message = "request id already in use"
 
     def __init__(self, max_size: int = MAX_FRAME_SIZE) -> None:
-        super().__init__()
         self._guard = V2StreamGuard(max_size)
         self._framer = LengthPrefixFramer(max_size)
         self._in_stray = False
         self.stray_bytes = 0
+
+    # -- encoding ---------------------------------------------------------------------
 
     def request(self, method: str, params: dict[str, Any], call_id: int | None) -> bytes:
         """One framed request (or a notification when ``call_id`` is None)."""
@@ -185,6 +297,52 @@ class V2Dialect(Dialect):
     def raw(self, body: bytes) -> bytes:
         """Frame arbitrary body bytes (used to send deliberately bad JSON)."""
         return self._framer.encode(body)
+
+    def _call(self, calls: CallTable, method: str, params: dict[str, Any], kind: str,
+              on_chunk: ChunkSink | None = None, function: str = "") -> Outgoing:
+        call_id = calls.new_id()
+        call = PendingCall(kind, call_id, on_chunk, function)
+        return Outgoing(call, self.request(method, params, call_id))
+
+    def initialize(self, calls: CallTable) -> Outgoing:
+        params = {"protocol_version": "2.0", "engine_version": f"gassist-build {__version__}",
+                  "capabilities": ["streaming", "passthrough"]}
+        return self._call(calls, "initialize", params, "initialize")
+
+    def execute(self, calls: CallTable, function: str, arguments: dict[str, Any],
+                context: list[dict[str, Any]] | None, system_info: str,
+                on_chunk: ChunkSink | None) -> Outgoing:
+        params: dict[str, Any] = {"function": function, "arguments": arguments}
+        if context is not None:
+            params["context"] = context
+        if system_info:
+            params["system_info"] = system_info
+        return self._call(calls, "execute", params, "execute", on_chunk, function)
+
+    def input(self, calls: CallTable, text: str, on_chunk: ChunkSink | None) -> Outgoing:
+        params = {"content": text, "timestamp": int(time.time() * 1000)}
+        return self._call(calls, "input", params, "input", on_chunk)
+
+    def ping(self, calls: CallTable) -> Outgoing:
+        stamp = int(time.time() * 1000)
+        outgoing = self._call(calls, "ping", {"timestamp": stamp}, "ping")
+        assert outgoing.call is not None
+        outgoing.call.sent_timestamp = stamp  # the pong must echo it
+        return outgoing
+
+    def shutdown(self) -> bytes:
+        return self.request("shutdown", {}, None)
+
+    def probe(self, calls: CallTable, body: bytes) -> Outgoing:
+        # Nothing can answer an unparseable request by its id.
+        return Outgoing(None, self.raw(body))
+
+    def watchdog(self, process: PluginProcess, timeouts: Timeouts) -> Watchdog | None:
+        if timeouts.ping_interval is None:
+            return None
+        return PingWatchdog(process, timeouts)
+
+    # -- decoding ---------------------------------------------------------------------
 
     def feed(self, data: bytes) -> list[Incoming]:
         out: list[Incoming] = []
@@ -220,9 +378,136 @@ class V2Dialect(Dialect):
                 out.append(self._decode(event))
         return out
 
+    # -- routing ----------------------------------------------------------------------
+
+    def route(self, msg: dict[str, Any], host: Conversation) -> None:
+        problem = None
+        if msg.get("jsonrpc") != "2.0":
+            problem = f'message without "jsonrpc": "2.0": {_short(msg)}'
+        method = msg.get("method")
+        if isinstance(method, str):
+            if "id" in msg:
+                host.report_violation(f"the plug-in sent a request ({method!r}); plug-ins only"
+                                      f" answer and notify: {_short(msg)}")
+                return
+            self._route_notification(method, msg, problem, host)
+            return
+        if "id" in msg and ("result" in msg or "error" in msg):
+            self._route_response(msg, problem, host)
+            return
+        host.report_violation(f"message is neither a response nor a notification: {_short(msg)}")
+
+    def _route_notification(self, method: str, msg: dict[str, Any], problem: str | None,
+                            host: Conversation) -> None:
+        params = msg.get("params")
+        if not isinstance(params, dict):
+            host.report_violation(f"notification {method!r} without a params object:"
+                                  f" {_short(msg)}")
+            return
+        if method == "log":
+            host.emit("log", f"[{params.get('level', 'info')}] {params.get('message', '')}")
+            return
+        if method not in ("stream", "complete", "error"):
+            host.report_violation(f"unknown notification {method!r}: {_short(msg)}")
+            return
+        request_id = params.get("request_id")
+        call = host.calls.get(request_id)
+        if call is None or call.kind not in ("execute", "input"):
+            if not host.stopping and not host.calls.was_abandoned(request_id):
+                host.report_violation(f"{method!r} for request_id {request_id!r}, which is not"
+                                      f" a call in progress: {_short(msg)}")
+            return
+        if problem:
+            call.problems.append(problem)
+        if method == "stream":
+            data = params.get("data")
+            if not isinstance(data, str):
+                call.problems.append(f"stream.data is {_json_type(data)}, not text")
+                data = json.dumps(data, ensure_ascii=False)
+            call.add_chunk(data)
+            return
+        host.calls.remove(call)
+        if method == "error":
+            code = params.get("code")
+            message = params.get("message")
+            call.finish(success=False, failure="plugin",
+                        error=str(message) if message is not None else "(no message)",
+                        error_code=code if isinstance(code, int) else None)
+            return
+        _complete(call, params)
+
+    def _route_response(self, msg: dict[str, Any], problem: str | None,
+                        host: Conversation) -> None:
+        call_id = msg.get("id")
+        call = host.calls.get(call_id) if isinstance(call_id, int) else None
+        if call is None:
+            if isinstance(call_id, int) and (host.calls.was_expired(call_id)
+                                             or host.calls.was_abandoned(call_id)):
+                return  # a late pong; the ping already counted as missed
+            if call_id is None and "error" in msg:
+                # e.g. -32700 for a frame it could not parse: the right answer.
+                host.orphan_errors.append(msg["error"] if isinstance(msg["error"], dict)
+                                          else {"message": msg["error"]})
+                return
+            host.report_violation(f"response to id {call_id!r}, which was never sent or has"
+                                  f" ended: {_short(msg)}")
+            return
+        if problem:
+            call.problems.append(problem)
+        if call.kind == "input" and "result" in msg:
+            call.acked.set()  # the call stays pending until complete/error
+            return
+        host.calls.remove(call)
+        error = msg.get("error")
+        if error is not None:
+            err = error if isinstance(error, dict) else {"message": str(error)}
+            extra: tuple[str, ...] = ()
+            if call.kind in ("execute", "input"):
+                extra = ("answered with a JSON-RPC error response instead of an `error`"
+                         " notification: engines that wait for notifications never see this"
+                         " call end",)
+            code = err.get("code")
+            call.finish(success=False, failure="plugin", error=str(err.get("message", err)),
+                        error_code=code if isinstance(code, int) else None, problems=extra)
+            return
+        result = msg.get("result")
+        if call.kind == "ping":
+            echoed = isinstance(result, dict) and result.get("timestamp") == call.sent_timestamp
+            call.finish(success=True, value=echoed)
+            return
+        if call.kind == "execute":
+            call.finish(success=True, value=result,
+                        data=result if isinstance(result, str) else "",
+                        problems=("answered execute with a response instead of `complete`:"
+                                  " engines wait for the complete notification",))
+            return
+        call.finish(success=True, value=result)
+
+
+def _complete(call: PendingCall, params: dict[str, Any]) -> None:
+    """End ``call`` with a V2 ``complete`` notification's params."""
+    data = params.get("data", "")
+    if data is None:
+        data = ""
+    if not isinstance(data, str):
+        text = json.dumps(data, ensure_ascii=False)
+        call.fail("protocol", f"complete.data is {_json_type(data)}, not text: "
+                  f"{_clip(text)} — engines show text only; return a string", data=text)
+        return
+    success = params.get("success", True)
+    if not isinstance(success, bool):
+        call.problems.append(f"complete.success is {_json_type(success)}, not a boolean")
+    call.finish(success=bool(success), data=data,
+                keep_session=params.get("keep_session") is True,
+                failure=None if success else "plugin",
+                error=None if success else (data or "the plug-in reported failure"))
+
 
 class V1Dialect(Dialect):
-    """Protocol V1: raw JSON objects, each followed by ``<<END>>``.
+    """Protocol V1: raw JSON objects, each followed by ``<<END>>``; one call at a time.
+
+    V1 has no request ids: the one call in flight is kept under the key None,
+    and whatever final answer arrives is its answer.
 
     Args:
         send_end_marker: Append ``<<END>>`` to what the host sends, as late
@@ -230,11 +515,13 @@ class V1Dialect(Dialect):
     """
 
     protocol = "v1"
+    busy_message = "a V1 plug-in handles one call at a time; another is running"
 
     def __init__(self, max_size: int = MAX_FRAME_SIZE, *, send_end_marker: bool = True) -> None:
-        super().__init__()
         self._framer = EndMarkerFramer(max_size, require_marker=True)
         self.send_end_marker = send_end_marker
+
+    # -- encoding ---------------------------------------------------------------------
 
     def tool_call(
         self,
@@ -262,6 +549,32 @@ class V1Dialect(Dialect):
     def _encode(self, message: dict[str, Any]) -> bytes:
         return self.raw(self._dumps(message))
 
+    def initialize(self, calls: CallTable) -> Outgoing:
+        return Outgoing(PendingCall("initialize", None), self.tool_call("initialize", {}))
+
+    def execute(self, calls: CallTable, function: str, arguments: dict[str, Any],
+                context: list[dict[str, Any]] | None, system_info: str,
+                on_chunk: ChunkSink | None) -> Outgoing:
+        call = PendingCall("execute", None, on_chunk, function)
+        return Outgoing(call, self.tool_call(function, arguments, context, system_info))
+
+    def input(self, calls: CallTable, text: str, on_chunk: ChunkSink | None) -> Outgoing:
+        call = PendingCall("input", None, on_chunk)
+        call.acked.set()  # V1 has no acknowledgement: the turn counts as taken once sent
+        return Outgoing(call, self.user_input(text))
+
+    def shutdown(self) -> bytes:
+        return self.tool_call("shutdown", {})
+
+    def probe(self, calls: CallTable, body: bytes) -> Outgoing:
+        # Every message the engine sends expects one final answer.
+        return Outgoing(PendingCall("raw", None), self.raw(body))
+
+    def watchdog(self, process: PluginProcess, timeouts: Timeouts) -> Watchdog | None:
+        return HeartbeatWatchdog(process, timeouts) if process.spec.tethered else None
+
+    # -- decoding ---------------------------------------------------------------------
+
     def feed(self, data: bytes) -> list[Incoming]:
         return self._events(self._framer.feed(data))
 
@@ -277,13 +590,88 @@ class V1Dialect(Dialect):
     def _events(self, events: list[bytes | FrameError]) -> list[Incoming]:
         out: list[Incoming] = []
         for event in events:
-            if isinstance(event, FrameError):
-                text = str(event)
-                if text.startswith("unexpected bytes"):
-                    text = ("stray bytes on stdout (not a JSON message): "
-                            + text.split(": ", 1)[-1]
-                            + " — stdout must carry protocol messages only")
-                out.append(Violation(text))
-            else:
+            if not isinstance(event, FrameError):
                 out.append(self._decode(event))
+            elif event.kind == FrameError.STRAY_BYTES:
+                out.append(Violation(f"stray bytes on stdout (not a JSON message): {event.excerpt}"
+                                     " — stdout must carry protocol messages only"))
+            else:
+                out.append(Violation(str(event)))
         return out
+
+    # -- routing ----------------------------------------------------------------------
+
+    def route(self, msg: dict[str, Any], host: Conversation) -> None:
+        call = host.calls.get(None)
+        kind = msg.get("type")
+        if kind == "heartbeat":
+            return
+        if "success" in msg:
+            self._final(msg, call, host)
+            return
+        status = msg.get("status") or kind
+        if status in ("in_progress", "status", "state_change"):
+            host.emit("status", str(msg.get("message") or msg.get("new_state") or status))
+            return
+        if "message" in msg and call is not None:
+            message = msg["message"]
+            call.add_chunk(message if isinstance(message, str)
+                           else json.dumps(message, ensure_ascii=False))
+            return
+        if not host.stopping:
+            host.report_violation(f"message the engine does not understand: {_short(msg)}")
+
+    @staticmethod
+    def _final(msg: dict[str, Any], call: PendingCall | None, host: Conversation) -> None:
+        if call is None:
+            if not host.calls.take_abandoned(None):
+                host.report_violation(f"final answer with no call in progress: {_short(msg)}")
+            return
+        host.calls.remove(call)
+        message = msg.get("message", "")
+        if not isinstance(message, str):
+            text = json.dumps(message, ensure_ascii=False)
+            call.fail("protocol", f"message is {_json_type(message)}, not text: "
+                      f"{_clip(text)} — engines show text only", data=text)
+            return
+        success = msg.get("success") is True
+        call.finish(success=success, data=message,
+                    keep_session=msg.get("awaiting_input") is True,
+                    failure=None if success else "plugin",
+                    error=None if success else (message or "the plug-in reported failure"),
+                    value=msg)
+
+
+def dialect_for(protocol: str) -> Dialect:
+    """The dialect of ``protocol`` (``"v1"`` or ``"v2"``).
+
+    Raises:
+        ValueError: Any other protocol.
+    """
+    if protocol == "v2":
+        return V2Dialect()
+    if protocol == "v1":
+        return V1Dialect()
+    raise ValueError(f"protocol must be 'v1' or 'v2', not {protocol!r}")
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if value is None:
+        return "null"
+    return "a string"
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _short(msg: dict[str, Any]) -> str:
+    return preview(json.dumps(msg, ensure_ascii=False).encode("utf-8"), 120)

@@ -22,20 +22,10 @@ from typing import Any
 
 from gassist_sdk._introspect import parse_bool
 
-from ..errors import ArgumentError
-from .process import (
-    CallResult,
-    ChunkSink,
-    EventSink,
-    FunctionSpec,
-    HostEvent,
-    ManifestError,
-    PluginProcess,
-    PluginSpec,
-    ShutdownReport,
-    Timeouts,
-    load_plugin_spec,
-)
+from ..errors import ArgumentError, ManifestError
+from .process import PluginProcess
+from .results import CallOutcome, ChunkSink, EventSink, HostEvent, ShutdownReport, Timeouts
+from .spec import FunctionSpec, PluginSpec, load_plugin_spec
 
 __all__ = [
     "ArgumentError",
@@ -239,7 +229,7 @@ class HostedPlugin:
     def name(self) -> str:
         return self.spec.name
 
-    def ensure_running(self) -> CallResult | None:
+    def ensure_running(self) -> CallOutcome | None:
         """Start the process if it is not running; the failed start result, or None."""
         with self._lock:
             if self.process is not None and self.process.alive:
@@ -253,7 +243,7 @@ class HostedPlugin:
 
     def call(self, function: str, arguments: dict[str, Any], *,
              on_chunk: ChunkSink | None = None, context: list[dict[str, Any]] | None = None
-             ) -> CallResult:
+             ) -> CallOutcome:
         """Run ``function``, starting the plug-in first if needed."""
         failed = self.ensure_running()
         if failed is not None:
@@ -261,11 +251,11 @@ class HostedPlugin:
         assert self.process is not None
         return self.process.execute(function, arguments, on_chunk=on_chunk, context=context)
 
-    def send_input(self, text: str, *, on_chunk: ChunkSink | None = None) -> CallResult:
+    def send_input(self, text: str, *, on_chunk: ChunkSink | None = None) -> CallOutcome:
         """Send a passthrough turn to the running process."""
         process = self.process
         if process is None or not process.alive:
-            return CallResult(success=False, failure="crash",
+            return CallOutcome(success=False, failure="crash",
                               error="the plug-in is no longer running; its session ended")
         return process.send_input(text, on_chunk=on_chunk)
 
@@ -281,8 +271,8 @@ class HostedPlugin:
             sink(HostEvent(self.name, kind, message))
 
 
-def _start_failure(result: CallResult) -> CallResult:
-    return CallResult(
+def _start_failure(result: CallOutcome) -> CallOutcome:
+    return CallOutcome(
         success=False, failure=result.failure,
         error=f"the plug-in did not start: {result.error}", elapsed=result.elapsed,
         exit_code=result.exit_code, stderr_tail=result.stderr_tail,
@@ -329,7 +319,7 @@ class Emulator:
         self.plugins[spec.name] = hosted
         return hosted
 
-    def start_persistent(self) -> dict[str, CallResult]:
+    def start_persistent(self) -> dict[str, CallOutcome]:
         """Start every ``persistent`` plug-in, as the engine does at load.
 
         Returns:
@@ -358,7 +348,7 @@ class Emulator:
         return hosted
 
     def call(self, name: str, function: str, arguments: dict[str, Any], *,
-             on_chunk: ChunkSink | None = None) -> CallResult:
+             on_chunk: ChunkSink | None = None) -> CallOutcome:
         """Call ``function`` of plug-in ``name``; a passthrough session follows its result.
 
         Raises:
@@ -373,7 +363,7 @@ class Emulator:
         self._follow_session(hosted, result)
         return result
 
-    def send_input(self, text: str, *, on_chunk: ChunkSink | None = None) -> CallResult:
+    def send_input(self, text: str, *, on_chunk: ChunkSink | None = None) -> CallOutcome:
         """Send free text to the plug-in whose passthrough session is active.
 
         Raises:
@@ -388,7 +378,7 @@ class Emulator:
         return result
 
     def run_line(self, line: str, *, on_chunk: ChunkSink | None = None,
-                 on_warning: Callable[[str], None] | None = None) -> CallResult:
+                 on_warning: Callable[[str], None] | None = None) -> CallOutcome:
         """Route one chat line: ``/plugin function k=v ...`` or passthrough text."""
         if not line.startswith("/"):
             return self.send_input(line, on_chunk=on_chunk)
@@ -424,7 +414,7 @@ class Emulator:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _follow_session(self, hosted: HostedPlugin, result: CallResult) -> None:
+    def _follow_session(self, hosted: HostedPlugin, result: CallOutcome) -> None:
         # A turn that keeps the session attaches the conversation to this plug-in — also a
         # failed `complete` that keeps it (a setup prompt asks for the missing key that way);
         # any other outcome (an error, a crash, a call elsewhere) ends it.

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
+from gassist_sdk._manifest import parameter_form
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -410,14 +411,8 @@ def _functions(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
 
 def _parameter_block(function: dict[str, Any]) -> tuple[list[str | int], Any, Any]:
     """(path of the parameter map relative to the function, map, required list), either form."""
-    parameters = function.get("parameters")
-    if isinstance(parameters, dict):
-        return (
-            ["parameters", "properties"],
-            parameters.get("properties"),
-            parameters.get("required"),
-        )
-    return ["properties"], function.get("properties"), function.get("required")
+    relative, properties, required = parameter_form(function)
+    return list(relative), properties, required
 
 
 def _check_parameter_map(

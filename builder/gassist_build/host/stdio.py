@@ -1,0 +1,231 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""A plug-in as an OS process, knowing nothing of the protocol it speaks.
+
+:class:`ChildProcess` launches a plug-in the way the engine does (working
+directory = the plug-in folder, ``<plugin>/libs`` on ``PYTHONPATH``, stderr to
+its own log file), writes to its stdin, reads its stdout on a thread, notices
+its exit and stops it step by step. How a process tree is started and stopped
+on each OS is :mod:`gassist_build._platform`'s business.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Protocol
+
+from .._platform import Platform, current_platform
+from ..errors import LaunchError
+from .results import Timeouts
+from .spec import PluginSpec
+
+__all__ = ["ChildEvents", "ChildProcess", "default_log_dir", "describe_exit"]
+
+_STDERR_TAIL_BYTES = 4096
+STDERR_TAIL_LINES = 20
+_READ_SIZE = 65536
+
+
+class ChildEvents(Protocol):
+    """What the reader thread reports, in this order."""
+
+    def on_stdout(self, data: bytes) -> None:
+        """Bytes arrived on stdout."""
+
+    def on_stdout_closed(self) -> None:
+        """Stdout reached end of stream."""
+
+    def on_lingering(self) -> None:
+        """Stdout closed but the process keeps running (it is killed next)."""
+
+    def on_exit(self, code: int) -> None:
+        """The process has exited with ``code``."""
+
+
+class ChildProcess:
+    """One launched plug-in process and its pipes.
+
+    Args:
+        spec: The plug-in's manifest.
+        log_dir: Folder for ``<name>.stderr.log``; also passed to the plug-in as
+            ``GASSIST_LOG_DIR`` so its own log files land there.
+        platform: How to launch and stop processes (the current OS by default).
+        python: Interpreter for ``plugin.py`` (the current one by default).
+        env: Extra environment variables for the plug-in.
+    """
+
+    def __init__(self, spec: PluginSpec, *, log_dir: Path, platform: Platform | None = None,
+                 python: str | None = None, env: dict[str, str] | None = None) -> None:
+        self.spec = spec
+        self.log_dir = log_dir
+        self.log_path = log_dir / f"{spec.name}.stderr.log"
+        self._platform = platform or current_platform()
+        self._python = python or sys.executable
+        self._extra_env = env or {}
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._stderr_file: IO[bytes] | None = None
+        self._stderr_offset = 0
+        self._reader: threading.Thread | None = None
+        self._write_lock = threading.Lock()
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None else None
+
+    def environment(self) -> dict[str, str]:
+        """The plug-in's environment: ours, ``libs`` first on ``PYTHONPATH``, the log folder."""
+        env = dict(os.environ)
+        libs = str(self.spec.folder / "libs")
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (libs, env.get("PYTHONPATH", "")) if p)
+        env["GASSIST_LOG_DIR"] = str(self.log_dir)
+        env.update(self._extra_env)
+        return env
+
+    def launch(self, events: ChildEvents) -> None:
+        """Start the process and its stdout reader. Raises :class:`LaunchError`."""
+        argv = self._platform.launch_command(self.spec.folder, self.spec.executable,
+                                             self._python)
+        env = self.environment()
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._stderr_file = self.log_path.open("ab")
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        self._stderr_file.write(f"--- {stamp} gassist-build started {argv} ---\n".encode())
+        self._stderr_file.flush()
+        self._stderr_offset = self._stderr_file.tell()
+        try:
+            self.proc = subprocess.Popen(
+                argv,
+                cwd=self.spec.folder,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr_file,
+                env=env,
+                bufsize=0,
+                **self._platform.popen_options(),
+            )
+        except OSError as exc:
+            self._stderr_file.close()
+            raise LaunchError(f"cannot start {argv[0]}: {exc.strerror or exc}") from exc
+        self._reader = threading.Thread(target=self._read_loop, args=(events,),
+                                        name=f"gassist-reader-{self.spec.name}", daemon=True)
+        self._reader.start()
+
+    def write(self, data: bytes) -> bool:
+        """Write to stdin; False when the process is gone (the reader reports how it ended)."""
+        proc = self.proc
+        if proc is None or proc.stdin is None:
+            return False
+        with self._write_lock:
+            try:
+                proc.stdin.write(data)
+                proc.stdin.flush()
+            except (OSError, ValueError):
+                return False
+        return True
+
+    def close_stdin(self) -> None:
+        """Close stdin (a plug-in reading it sees end of stream)."""
+        proc = self.proc
+        if proc is not None and proc.stdin is not None:
+            with self._write_lock, contextlib.suppress(OSError):
+                proc.stdin.close()
+
+    def kill_tree(self) -> None:
+        """Kill the process and everything it started."""
+        if self.proc is not None:
+            self._platform.kill_tree(self.proc)
+
+    def stop(self, timeouts: Timeouts, wait_exit: Callable[[float], bool]) -> str:
+        """Escalate until the process ends: wait, close stdin, terminate, kill.
+
+        Call after asking the plug-in to exit. Each step waits at most its
+        :class:`Timeouts` grace (through ``wait_exit``) before the next.
+
+        Returns:
+            The step that ended it: ``message``, ``stdin``, ``terminate`` or ``kill``.
+        """
+        proc = self.proc
+        assert proc is not None
+        if wait_exit(timeouts.shutdown_grace):
+            return "message"
+        self.close_stdin()
+        if wait_exit(timeouts.stdin_close_grace):
+            return "stdin"
+        self._platform.terminate_tree(proc)
+        if wait_exit(timeouts.terminate_grace):
+            return "terminate"
+        self._platform.kill_tree(proc)
+        wait_exit(5.0)
+        return "kill"
+
+    def join_reader(self, timeout: float) -> None:
+        """Wait for the reader thread to finish."""
+        if self._reader is not None:
+            self._reader.join(timeout)
+
+    def stderr_tail(self, lines: int = STDERR_TAIL_LINES) -> str:
+        """The last lines this process wrote to stderr."""
+        try:
+            with self.log_path.open("rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                size = handle.tell()
+                start = max(self._stderr_offset, size - _STDERR_TAIL_BYTES)
+                handle.seek(start)
+                data = handle.read()
+        except OSError:
+            return ""
+        text = data.decode("utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def _read_loop(self, events: ChildEvents) -> None:
+        proc = self.proc
+        assert proc is not None and proc.stdout is not None
+        stream = proc.stdout
+        while True:
+            try:
+                data = stream.read(_READ_SIZE)
+            except (OSError, ValueError):
+                data = b""
+            if not data:
+                break
+            events.on_stdout(data)
+        events.on_stdout_closed()
+        try:
+            code = proc.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:
+            # stdout closed but the process lingers: the engine would lose it too.
+            events.on_lingering()
+            code = proc.wait()
+        with contextlib.suppress(OSError, ValueError):
+            stream.close()
+        if self._stderr_file is not None:
+            self._stderr_file.close()
+        events.on_exit(code)
+
+
+def describe_exit(code: int | None) -> str:
+    """``exited with code 3`` / ``was killed by SIGKILL`` / ``is still running``."""
+    if code is None:
+        return "is still running"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"was killed by {name} (exit code {code})"
+    return f"exited with code {code}"
+
+
+def default_log_dir() -> Path:
+    """Where plug-in stderr logs go unless told otherwise."""
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / "gassist-build" / "logs"
