@@ -20,13 +20,33 @@ plug-ins run unchanged::
 
 from __future__ import annotations
 
-from ._config import setting
-from ._context import Context, LogLevel, SystemInfo
+from typing import TYPE_CHECKING, Any
+
 from ._errors import CommandError, ConfigError, GAssistError, RegistrationError
 from ._introspect import Range
 from ._plugin import Plugin
 
+if TYPE_CHECKING:
+    from ._config import setting
+    from ._context import Context, LogLevel, SystemInfo
+
 __version__ = "0.1.0"
+
+# Imported on first use (PEP 562), so a plug-in that never names them answers
+# ``initialize`` without compiling their modules.
+_ON_FIRST_USE = {"Context": "_context", "LogLevel": "_context", "SystemInfo": "_context",
+                 "setting": "_config"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "CommandError",

@@ -21,17 +21,29 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import typing
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ._coerce import coerce
 from ._errors import RegistrationError
-from ._introspect import EMPTY, ParamSpec, _param_from_hint, coerce
+from ._introspect import EMPTY, ParamSpec, _param_from_hint
+from ._logging import LazyLogger
 
-__all__ = ["CONFIG_ENV", "ConfigModel", "ConfigState", "setting"]
+if TYPE_CHECKING:
+    from ._logging import RedactingFilter
+
+__all__ = ["CONFIG_ENV", "ConfigModel", "ConfigState", "PluginConfig", "config_file", "setting"]
 
 CONFIG_ENV = "GASSIST_CONFIG"
 CONFIG_NAME = "config.json"
 _META = "gassist"
+_logger = LazyLogger("gassist_sdk")
+
+
+def config_file(plugin_dir: str) -> str:
+    """Where a plug-in's config.json is read from: ``$GASSIST_CONFIG`` or its folder."""
+    return os.environ.get(CONFIG_ENV) or os.path.join(plugin_dir, CONFIG_NAME)
 
 
 def setting(default: Any = EMPTY, *, description: str = "", secret: bool = False,
@@ -313,3 +325,47 @@ def _stamp(path: str) -> tuple[float, int] | None:
     except OSError:
         return None
     return info.st_mtime, info.st_size
+
+
+class PluginConfig:
+    """A plug-in's config.json as it runs: where it is, what it holds, and its secrets.
+
+    The worker loads it for each call while the plug-in's own code may read
+    ``plugin.config`` from another thread, so loading holds a lock.
+
+    Args:
+        model: The checked model of the plug-in's config dataclass.
+        plugin_dir: The plug-in folder (config.json lives there by default).
+        redactor: Learns each secret value, so it is never sent or logged.
+    """
+
+    def __init__(self, model: ConfigModel, plugin_dir: str, redactor: RedactingFilter) -> None:
+        self.model = model
+        self.plugin_dir = plugin_dir
+        self.redactor = redactor
+        self._state: ConfigState | None = None
+        self._lock = threading.Lock()
+
+    def path(self) -> str:
+        """Where config.json is read from now."""
+        return config_file(self.plugin_dir)
+
+    def state(self) -> ConfigState:
+        """The state of the file at :meth:`path` (a new one when the path changed)."""
+        path = self.path()
+        state = self._state
+        if state is None or state.path != path:
+            state = self._state = ConfigState(self.model, path)
+        return state
+
+    def load(self) -> tuple[Any, list[str]]:
+        """``(config, problems)``: the current config.json, re-read when it changed."""
+        with self._lock:
+            state = self.state()
+            value, problems = state.current()
+            warnings, state.warnings = state.warnings, []
+        if value is not None:
+            self.redactor.add(str(getattr(value, name) or "") for name in self.model.secret_names)
+        for warning in warnings:
+            _logger.warning("%s", warning)
+        return value, problems

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import logging
     from pathlib import Path
 
-__all__ = ["Context", "LogLevel", "SystemInfo"]
+__all__ = ["Context", "LogLevel", "SystemInfo", "log_level_name"]
 
 
 class LogLevel(str, enum.Enum):
@@ -27,6 +27,11 @@ class LogLevel(str, enum.Enum):
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
+
+
+def log_level_name(level: LogLevel | str) -> str:
+    """The wire name of a log level (``"info"``...), from a LogLevel or its text."""
+    return level.value if isinstance(level, LogLevel) else str(level).lower()
 
 
 class SystemInfo(str):
@@ -81,7 +86,7 @@ class Context:
         self._logger_name = logger_name
         self.config = config
         self._stream = stream
-        self._sink = sink  # the runtime: sink._stream(request_id, text), no closure per call
+        self._sink = sink  # the session: sink.stream(request_id, text), no closure per call
         self._log = log
         self._cancelled = cancelled if cancelled is not None else CancelFlag()
         self._keep_session = False
@@ -124,7 +129,7 @@ class Context:
         if self._stream is not None:
             self._stream(chunk)
         elif self._sink is not None:
-            self._sink._stream(self.request_id, chunk)
+            self._sink.stream(self.request_id, chunk)
 
     def keep_session(self, keep: bool = True) -> None:
         """Keep the conversation attached to this plug-in after this reply (passthrough)."""
@@ -137,7 +142,7 @@ class Context:
 
     def log(self, message: str, level: LogLevel | str = LogLevel.INFO) -> None:
         """Send a ``log`` notification to the engine (V2) and write it to the log file."""
-        level_name = level.value if isinstance(level, LogLevel) else str(level).lower()
+        level_name = log_level_name(level)
         self.logger.log(level_number(level_name), "%s", message)
         if self._log is not None:
             self._log(message, level_name)

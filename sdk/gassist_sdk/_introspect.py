@@ -1,25 +1,25 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The gassist-sdk authors
-"""Signature + type hints + docstring -> command model, schema and validator.
+"""Signature + type hints + docstring -> command model and schema.
 
 Pure: nothing here talks to the wire. :func:`inspect_command` builds a
 :class:`CommandSpec` at decoration time and raises :class:`RegistrationError`
 naming the function for anything it cannot serve; :meth:`CommandSpec.bind`
-validates and coerces the engine's arguments before the handler runs.
+validates and coerces the engine's arguments before the handler runs (with
+:mod:`gassist_sdk._coerce`, loaded by the first call rather than at start-up).
 """
 
 from __future__ import annotations
 
-import json
-import math
 import re
+import sys
 import types
 import typing
 from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
-from ._errors import InvalidParams, RegistrationError
+from ._errors import RegistrationError
 
 __all__ = ["CommandSpec", "ParamSpec", "Range", "inspect_command", "parse_docstring"]
 
@@ -89,7 +89,7 @@ class ParamSpec:
         """The flat ``properties`` entry of the manifest."""
         entry: dict[str, Any] = {"type": "string" if self.kind == "any" else self.kind}
         description = self.description
-        bounds = _range_phrase(self.minimum, self.maximum)
+        bounds = range_phrase(self.minimum, self.maximum)
         if bounds:
             description = f"{description} ({bounds})" if description else bounds.capitalize()
         entry["description"] = description
@@ -103,7 +103,7 @@ class ParamSpec:
 class CommandSpec:
     """A registered command: what the manifest says and how to call the handler."""
 
-    __slots__ = ("_by_name", "accepts_extra", "context_as_list", "context_param", "description",
+    __slots__ = ("accepts_extra", "by_name", "context_as_list", "context_param", "description",
                  "is_async", "name", "params", "system_info_param", "tags")
 
     def __init__(self, name: str, description: str, tags: tuple[str, ...],
@@ -119,7 +119,7 @@ class CommandSpec:
         self.system_info_param = system_info_param
         self.is_async = is_async
         self.accepts_extra = accepts_extra
-        self._by_name = {p.name: p for p in params}
+        self.by_name = {p.name: p for p in params}
 
     def __repr__(self) -> str:
         return f"CommandSpec({self.name!r}, params={[p.name for p in self.params]!r})"
@@ -138,50 +138,15 @@ class CommandSpec:
         Raises:
             InvalidParams: With one readable sentence per problem.
         """
-        if not isinstance(arguments, dict):
-            raise InvalidParams(f"{self.name}: arguments must be an object, "
-                                f"got {type(arguments).__name__}")
-        problems: list[str] = []
-        bound: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        invalid: set[str] = set()
-        for raw_key, value in arguments.items():
-            key = raw_key.strip() if isinstance(raw_key, str) else raw_key
-            spec = self._by_name.get(key)
-            if spec is None:
-                if self.accepts_extra:
-                    extra[key] = value
-                else:
-                    problems.append(f"unknown argument {key!r}" + self._accepted())
-                continue
-            if value is None:
-                continue  # null means "not given": a default applies, a required one is missing
-            try:
-                bound[key] = coerce(spec, value)
-            except ValueError as exc:
-                invalid.add(key)
-                problems.append(str(exc))
-        for spec in self.params:
-            if spec.name not in bound and spec.name not in extra:
-                if spec.required and spec.name not in invalid:
-                    hint = f" ({spec.description})" if spec.description else ""
-                    problems.append(f"missing required argument {spec.name!r}{hint}")
-        if problems:
-            raise InvalidParams(f"{self.name}: " + "; ".join(problems))
-        bound.update(extra)
-        return bound
+        from ._coerce import bind_arguments  # loaded with the first call, not at start-up
 
-    def _accepted(self) -> str:
-        if not self.params:
-            return f"; {self.name} takes no arguments"
-        return f"; {self.name} accepts: " + ", ".join(p.name for p in self.params)
+        return bind_arguments(self, arguments)
 
 
-# -- coercion -----------------------------------------------------------------------
+# -- coercion rules shared with _coerce ----------------------------------------------
 
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
-_INT = re.compile(r"^[+-]?\d+$")
 
 
 def parse_bool(text: str) -> bool | None:
@@ -196,11 +161,11 @@ def parse_bool(text: str) -> bool | None:
     if word in _FALSE:
         return False
     return None
-_ARTICLE = {"integer": "an integer", "number": "a number", "boolean": "true or false",
-            "string": "a string", "array": "a list", "object": "an object"}
 
 
-def _range_phrase(minimum: float | None, maximum: float | None) -> str:
+def range_phrase(minimum: float | None, maximum: float | None) -> str:
+    """Bounds in words: ``"0–100"``, ``"at least 1"``, ``"at most 9"`` or ``""``."""
+
     def fmt(x: float) -> str:
         return str(int(x)) if float(x).is_integer() else str(x)
 
@@ -211,108 +176,6 @@ def _range_phrase(minimum: float | None, maximum: float | None) -> str:
     if maximum is not None:
         return f"at most {fmt(maximum)}"
     return ""
-
-
-def _expectation(spec: ParamSpec) -> str:
-    if spec.enum is not None:
-        return "one of " + ", ".join(repr(v) for v in spec.enum)
-    phrase = _ARTICLE.get(spec.kind, "a value")
-    bounds = _range_phrase(spec.minimum, spec.maximum)
-    return f"{phrase} {bounds}" if bounds else phrase
-
-
-def _fail(spec: ParamSpec, value: Any) -> ValueError:
-    shown = repr(value) if not isinstance(value, (dict, list)) else json.dumps(value)[:60]
-    return ValueError(f"{spec.name} must be {_expectation(spec)}, got {shown}")
-
-
-def _scalar(kind: str, spec: ParamSpec, value: Any) -> Any:
-    if kind == "any" or kind == "object":
-        if kind == "object" and not isinstance(value, dict):
-            raise _fail(spec, value)
-        return value
-    if kind == "string":
-        if isinstance(value, str):
-            return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        raise _fail(spec, value)
-    if kind == "boolean":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        if isinstance(value, str):
-            flag = parse_bool(value)
-            if flag is not None:
-                return flag
-        raise _fail(spec, value)
-    if isinstance(value, bool):
-        raise _fail(spec, value)
-    if kind == "integer":
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str):
-            text = value.strip()
-            if _INT.match(text):
-                return int(text)
-            try:
-                number = float(text)
-            except ValueError:
-                raise _fail(spec, value) from None
-            if number.is_integer():
-                return int(number)
-        raise _fail(spec, value)
-    if kind == "number":
-        if isinstance(value, (int, float)):
-            result = float(value)
-        elif isinstance(value, str):
-            try:
-                result = float(value.strip())
-            except ValueError:
-                raise _fail(spec, value) from None
-        else:
-            raise _fail(spec, value)
-        if not math.isfinite(result):
-            raise _fail(spec, value)
-        return result
-    raise _fail(spec, value)  # pragma: no cover - kinds are closed
-
-
-def coerce(spec: ParamSpec, value: Any) -> Any:
-    """Coerce one value to what ``spec`` declares, or raise ``ValueError``."""
-    if spec.kind == "array":
-        if isinstance(value, str) and value.strip().startswith("["):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                raise _fail(spec, value) from None
-        if not isinstance(value, list):
-            value = [value]  # a lone item is unambiguous
-        item = ParamSpec(f"each item of {spec.name}", spec.items or "any", enum=spec.enum)
-        return [_check_choice(item, _scalar(item.kind, item, v)) for v in value]
-    result = _scalar(spec.kind, spec, value)
-    result = _check_choice(spec, result)
-    if spec.kind in ("integer", "number"):
-        if (spec.minimum is not None and result < spec.minimum) or (
-            spec.maximum is not None and result > spec.maximum
-        ):
-            raise _fail(spec, value)
-    if spec.enum_class is not None:
-        return spec.enum_class(result)
-    return result
-
-
-def _check_choice(spec: ParamSpec, value: Any) -> Any:
-    if spec.enum is None or value in spec.enum:
-        return value
-    if isinstance(value, str):
-        folded = [c for c in spec.enum if isinstance(c, str) and c.lower() == value.strip().lower()]
-        if len(folded) == 1:
-            return folded[0]
-    raise _fail(spec, value)
 
 
 # -- introspection --------------------------------------------------------------------
@@ -418,9 +281,10 @@ def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
 
 
 def _is_context_type(tp: Any) -> bool:
-    from ._context import Context
-
-    return isinstance(tp, type) and issubclass(tp, Context)
+    # Until something imports Context's module no class can derive from it, so the
+    # check need not import it (a plug-in that never names Context starts sooner).
+    context = sys.modules.get(f"{__package__}._context")
+    return context is not None and isinstance(tp, type) and issubclass(tp, context.Context)
 
 
 def _unwrap_optional(tp: Any) -> tuple[Any, bool]:

@@ -1,16 +1,30 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The gassist-sdk authors
-"""The size-capped log file handler (imported once logging is in use)."""
+"""Plug-in log file: ``<plug-in folder>/<name>.log``, rotated, never stdout.
+
+Only the ``gassist_sdk`` logger and the plug-in's own logger are configured —
+never the root logger, so a plug-in's own ``logging`` setup keeps working.
+Nothing is written until something is logged (a quiet plug-in leaves no file):
+this module is imported when logging starts.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["SizeCappedFileHandler"]
+from ._logging import RedactingFilter, _logging_module, level_number
 
+__all__ = ["LOG_DIR_ENV", "LOG_LEVEL_ENV", "SizeCappedFileHandler", "configure_logging",
+           "log_directory"]
+
+LOG_DIR_ENV = "GASSIST_LOG_DIR"
+LOG_LEVEL_ENV = "GASSIST_LOG_LEVEL"
 MAX_BYTES = 1024 * 1024
 BACKUPS = 2
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class SizeCappedFileHandler(logging.FileHandler):
@@ -43,3 +57,41 @@ class SizeCappedFileHandler(logging.FileHandler):
             if os.path.exists(older):
                 os.replace(older, f"{self.baseFilename}.{index + 1}")
         os.replace(self.baseFilename, f"{self.baseFilename}.1")
+
+
+def log_directory(plugin_dir: str) -> str:
+    """Where the log goes: ``$GASSIST_LOG_DIR`` or the plug-in folder."""
+    return os.environ.get(LOG_DIR_ENV) or plugin_dir
+
+
+def configure_logging(name: str, plugin_dir: str, redactor: RedactingFilter,
+                      logger_names: Iterable[str]) -> str | None:
+    """Attach one rotating file handler to the SDK's and the plug-in's loggers.
+
+    Returns:
+        The log file path, or None when no writable location exists (logging
+        then stays off rather than failing the plug-in).
+    """
+    _logging_module()  # the first use of logging runs what waited for it, here too
+    level = level_number(os.environ.get(LOG_LEVEL_ENV, "INFO"))
+    directory = log_directory(plugin_dir)
+    path: str | None = os.path.join(directory, f"{name}.log")
+    handler: Any
+    try:
+        os.makedirs(directory, exist_ok=True)
+        handler = SizeCappedFileHandler(path or "")
+    except OSError:
+        handler = logging.NullHandler()
+        path = None
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(redactor)
+    for logger_name in logger_names:
+        logger = logging.getLogger(logger_name)
+        for old in [h for h in logger.handlers if getattr(h, "_gassist", False)]:
+            logger.removeHandler(old)
+            old.close()
+        handler._gassist = True
+        logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
+    return path

@@ -1,19 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The gassist-sdk authors
-"""Plug-in log file: ``<plug-in folder>/<name>.log``, rotated, never stdout.
-
-Only the ``gassist_sdk`` logger and the plug-in's own logger are configured —
-never the root logger, so a plug-in's own ``logging`` setup keeps working.
-Nothing is written until something is logged (a quiet plug-in leaves no file).
+"""Logging that starts with the first record, and redaction of secrets.
 
 The :mod:`logging` package itself is imported only when the first record is
 made (:class:`LazyLogger`): a plug-in answers ``initialize`` a few
-milliseconds sooner, and one that never logs never pays for it.
+milliseconds sooner, and one that never logs never pays for it. The log file
+(:mod:`gassist_sdk._logfile`) is set up by a hook that runs just before.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -21,13 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import logging
 
-__all__ = ["LOG_DIR_ENV", "LOG_LEVEL_ENV", "LazyLogger", "RedactingFilter", "configure_logging",
-           "when_logging_starts"]
-
-LOG_DIR_ENV = "GASSIST_LOG_DIR"
-LOG_LEVEL_ENV = "GASSIST_LOG_LEVEL"
-_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
+__all__ = ["LazyLogger", "RedactingFilter", "level_number", "when_logging_starts"]
 
 _on_start: list[Callable[[], object]] = []
 _started = False
@@ -126,43 +116,3 @@ class RedactingFilter:
             if record.exc_text:
                 record.exc_text = self.redact(record.exc_text)
         return True
-
-
-def log_directory(plugin_dir: str) -> str:
-    """Where the log goes: ``$GASSIST_LOG_DIR`` or the plug-in folder."""
-    return os.environ.get(LOG_DIR_ENV) or plugin_dir
-
-
-def configure_logging(name: str, plugin_dir: str, redactor: RedactingFilter,
-                      logger_names: Iterable[str]) -> str | None:
-    """Attach one rotating file handler to the SDK's and the plug-in's loggers.
-
-    Returns:
-        The log file path, or None when no writable location exists (logging
-        then stays off rather than failing the plug-in).
-    """
-    logging = _logging_module()
-    from ._logfile import SizeCappedFileHandler
-
-    level = level_number(os.environ.get(LOG_LEVEL_ENV, "INFO"))
-    directory = log_directory(plugin_dir)
-    path: str | None = os.path.join(directory, f"{name}.log")
-    handler: Any
-    try:
-        os.makedirs(directory, exist_ok=True)
-        handler = SizeCappedFileHandler(path or "")
-    except OSError:
-        handler = logging.NullHandler()
-        path = None
-    handler.setFormatter(logging.Formatter(_FORMAT))
-    handler.addFilter(redactor)
-    for logger_name in logger_names:
-        logger = logging.getLogger(logger_name)
-        for old in [h for h in logger.handlers if getattr(h, "_gassist", False)]:
-            logger.removeHandler(old)
-            old.close()
-        handler._gassist = True
-        logger.addHandler(handler)
-        logger.setLevel(level)
-        logger.propagate = False
-    return path

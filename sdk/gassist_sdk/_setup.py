@@ -10,19 +10,29 @@ and the remembered call is replayed with its original arguments.
 
 from __future__ import annotations
 
+import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._config import ConfigField, ConfigModel
+from ._coerce import coerce
+from ._logging import LazyLogger
 
-__all__ = ["PendingCall", "parse_paste", "setup_instructions"]
+if TYPE_CHECKING:
+    from ._config import ConfigField, ConfigModel, PluginConfig
+    from ._dispatcher import Job
+    from ._plugin import Plugin
+    from ._runner import Runner
+    from ._session import Session
+
+__all__ = ["ParkedCall", "SetupConversation", "parse_paste", "setup_instructions"]
 
 _PAIR = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*(.*?)\s*$")
 CANCEL_WORDS = {"cancel", "stop", "quit", "exit", "abort"}
+_logger = LazyLogger("gassist_sdk")
 
 
-class PendingCall:
-    """A command that waits for its config."""
+class ParkedCall:
+    """A call parked while setup runs, replayed with its arguments once config is valid."""
 
     __slots__ = ("arguments", "function", "messages", "system_info")
 
@@ -77,3 +87,87 @@ def parse_paste(text: str, model: ConfigModel,
         names = ", ".join(f"`{f.name}`" for f in wanted)
         problems.append(f"write each value as `key=value` on its own line (keys: {names})")
     return updates, problems
+
+
+class SetupConversation:
+    """Asks for missing config, takes the user's pasted values and replays the parked call.
+
+    Used by the worker thread only (through the :class:`~gassist_sdk._runner.Runner`).
+
+    Args:
+        plugin: The plug-in being set up (it declares a config).
+        session: Where replies go.
+        runner: Replays the parked call once the config is valid.
+    """
+
+    def __init__(self, plugin: Plugin, session: Session, runner: Runner) -> None:
+        assert plugin._settings is not None
+        self.plugin = plugin
+        self.settings: PluginConfig = plugin._settings
+        self.session = session
+        self.runner = runner
+        self.parked: ParkedCall | None = None
+
+    def _instructions(self, problems: list[str]) -> str:
+        return setup_instructions(self.plugin.name, self.settings.state().fields_to_ask(),
+                                  problems, self.settings.path(), self.plugin.setup_help)
+
+    def ask(self, request_id: Any, function: str, arguments: Any, messages: Any,
+            system_info: Any, problems: list[str]) -> None:
+        """Park the call and tell the user what to set, keeping the session open."""
+        _logger.info("%s needs config; asking the user (%d problem(s))", function, len(problems))
+        self.parked = ParkedCall(function, arguments, messages, system_info)
+        self.session.complete(request_id, False, self._instructions(problems), True)
+
+    def turn(self, request_id: Any, content: str, job: Job) -> None:
+        """One user turn: cancel, or values to check and save, then replay the parked call."""
+        parked, session = self.parked, self.session
+        assert parked is not None
+        if content.strip().lower() in CANCEL_WORDS:
+            self.parked = None
+            session.complete(request_id, True, f"Setup of {self.plugin.name} cancelled; "
+                             "nothing was changed.", False)
+            return
+        updates = self._checked_updates(request_id, content)
+        if updates is None:
+            return
+        problems = self.settings.state().save(updates)
+        if problems:
+            session.complete(request_id, False, "\n".join(f"- {p}" for p in problems), True)
+            return
+        saved = ", ".join(f"`{key}`" for key in updates)
+        _logger.info("config saved (%d key(s))", len(updates))
+        _value, problems = self.plugin.load_config()
+        if problems:
+            session.complete(request_id, False, f"Saved {saved}.\n\n"
+                             f"{self._instructions(problems)}", True)
+            return
+        self.parked = None
+        entry = self.plugin._table.get(parked.function)
+        if entry is None:  # pragma: no cover - commands cannot be unregistered
+            session.complete(request_id, True, f"Saved {saved}.", False)
+            return
+        session.stream(request_id, f"Saved {saved} to "
+                       f"{os.path.basename(self.settings.path())}.\n\n")
+        self.runner.call(request_id, entry, parked.arguments, job, parked.messages,
+                         parked.system_info)
+
+    def _checked_updates(self, request_id: Any, content: str) -> dict[str, Any] | None:
+        """The pasted values, coerced; None (after telling the user) when any is wrong."""
+        model = self.settings.model
+        self.plugin.load_config()
+        updates, errors = parse_paste(content, model, self.settings.state().fields_to_ask())
+        # Pasted secrets are hidden from everything we send or log from now on.
+        self.plugin.redactor.add(str(v) for k, v in updates.items() if k in model.secret_names)
+        for key, value in updates.items():
+            try:
+                updates[key] = coerce(model.by_name[key].spec, value)
+            except ValueError as exc:
+                field = model.by_name[key]
+                errors.append(f"`{key}` must be {field.spec.kind}; that value was not saved"
+                              if field.secret else str(exc))
+        if errors:
+            self.session.complete(request_id, False, "\n".join(f"- {e}" for e in errors)
+                                  + "\n\nTry again, or say `cancel`.", True)
+            return None
+        return updates

@@ -1,0 +1,243 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""One serving of a plug-in: the codec, the G-Assist routes, and the replies.
+
+A :class:`Session` lives for one :meth:`Plugin.serve` call. The dispatcher's
+reader thread runs its routes (``initialize``, ``ping`` and ``shutdown`` are
+answered there; ``execute`` and ``input`` are queued for the worker), and the
+worker runs the calls through a :class:`~gassist_sdk._runner.Runner`, which is
+loaded with the first call: answering ``initialize`` needs none of it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ._dispatcher import NO_REPLY, Codec, Dispatcher, Job
+from ._errors import TIMEOUT
+from ._jsonrpc import Request, V2Codec
+from ._logging import LazyLogger, _logging_module, when_logging_starts
+from ._transport import READ_SIZE, Transport
+
+if TYPE_CHECKING:
+    from ._context import Context
+    from ._logging import RedactingFilter
+    from ._plugin import Plugin
+    from ._runner import Runner
+
+__all__ = ["Session", "detect_protocol"]
+
+_logger = LazyLogger("gassist_sdk")
+
+
+def detect_protocol(first: bytes) -> str:
+    """``"v2"`` when the first byte can start a length header, else ``"v1"``."""
+    return "v2" if first[:1] and first[0] < 0x09 else "v1"
+
+
+class Session:
+    """The routes and replies of one serving, and the state its threads share.
+
+    Who touches what: ``dispatcher`` is set here and never changes; replies
+    go through ``_out``, the same dispatcher until the serving ends and None
+    after, so a handler that outlives it writes nothing. ``session_open`` is
+    written by each reply (on the worker, or on the reader or serving thread
+    when a queued call is dropped at shutdown) and read by the worker;
+    ``current`` is the running call's Context, set and cleared by the worker
+    and read by ``plugin.stream()`` from whatever thread a handler uses. Each
+    is one reference written whole, so no lock is needed; what must change
+    together (the parked setup call, the event loop) is the worker's alone.
+
+    Args:
+        plugin: The plug-in served.
+        dispatcher: The dispatcher over the engine's transport.
+        after_first_request: Work for the worker once the engine's first
+            request is answered or queued (or at the end, when none came).
+    """
+
+    def __init__(self, plugin: Plugin, dispatcher: Dispatcher,
+                 after_first_request: Callable[[], None] | None = None) -> None:
+        self.plugin = plugin
+        self.dispatcher = dispatcher
+        self._out: Dispatcher | None = dispatcher
+        self.redactor: RedactingFilter = plugin.redactor
+        self.session_open = False
+        self.current: Context | None = None
+        self._after_first = after_first_request
+        self._runner: Runner | None = None
+        dispatcher.route("initialize", self._initialize)
+        dispatcher.route("ping", _pong)
+        dispatcher.route("execute", self._on_execute)
+        dispatcher.route("input", self._on_input)
+        dispatcher.route("shutdown", self._on_shutdown)
+
+    @classmethod
+    def open(cls, plugin: Plugin, transport: Transport, protocol: str,
+             after_first_request: Callable[[], None] | None = None) -> tuple[Session, bytes] | None:
+        """A session in the protocol asked for or detected, with the bytes read to detect it.
+
+        Returns:
+            None when the engine closed the pipe (or it failed) before a byte came.
+
+        Raises:
+            ValueError: ``protocol`` is not ``"auto"``, ``"v1"`` or ``"v2"``.
+        """
+        initial = b""
+        if protocol == "auto":
+            try:
+                initial = transport.read(READ_SIZE)
+            except OSError as exc:
+                _logger.warning("reading the engine's pipe failed: %s", exc)
+                return None
+            if not initial:
+                _logger.info("the engine closed the pipe before sending anything")
+                return None
+            protocol = detect_protocol(initial)
+        codec: Codec
+        if protocol == "v2":
+            codec = V2Codec()
+        elif protocol == "v1":
+            from ._legacy import V1Codec  # only legacy engines pay for it
+
+            codec = V1Codec(tethered=plugin.tethered or _manifest_says_tethered(plugin))
+        else:
+            raise ValueError(f"protocol must be 'auto', 'v1' or 'v2', not {protocol!r}")
+        return cls(plugin, Dispatcher(transport, codec), after_first_request), initial
+
+    def serve(self, initial: bytes) -> None:
+        """Serve until the engine shuts the plug-in down or closes the pipe."""
+        redactor = self.redactor
+        when_logging_starts(lambda: _ensure_fallback_log_handler(redactor))
+        try:
+            self.dispatcher.serve(initial)
+        finally:
+            self._out = None
+            hook, self._after_first = self._after_first, None
+            if hook is not None:
+                hook()
+            if self._runner is not None:
+                self._runner.close()
+            _logger.info("%s stopped", self.plugin.name)
+
+    # -- routes (reader thread) -------------------------------------------------------
+
+    def _first_request_seen(self) -> None:
+        hook, self._after_first = self._after_first, None
+        if hook is not None:
+            self.dispatcher.submit(Job(lambda _payload, _job: hook(), None, "start-up check"))
+
+    def _initialize(self, request: Request) -> Any:
+        plugin = self.plugin
+        # Answer first, log after: the engine times the handshake.
+        if not request.notification:
+            self.dispatcher.respond(request.id, {
+                "name": plugin.name,
+                "version": plugin.version,
+                "description": plugin.description,
+                "protocol_version": "2.0",
+                "commands": plugin._table.summaries(),
+                "capabilities": ["streaming", "passthrough"],
+            })
+        _logger.info("%s %s initialized by engine %s over protocol %s", plugin.name,
+                     plugin.version, request.params.get("engine_version") or "?",
+                     self.dispatcher.codec.name)
+        self._first_request_seen()
+        return NO_REPLY
+
+    def _on_execute(self, request: Request) -> Any:
+        self.dispatcher.submit(Job(self._execute, request, "execute", self._drop))
+        if self._after_first is not None:
+            self._first_request_seen()
+        return NO_REPLY
+
+    def _on_input(self, request: Request) -> Any:
+        # Acknowledge before queueing, so the ack always precedes the reply.
+        self.dispatcher.respond(request.id, {"acknowledged": True})
+        self.dispatcher.submit(Job(self._follow_up, request, "input", self._drop))
+        if self._after_first is not None:
+            self._first_request_seen()
+        return NO_REPLY
+
+    def _on_shutdown(self, request: Request) -> Any:
+        _logger.info("shutdown requested by the engine")
+        self.dispatcher.stop()
+        return {}
+
+    def _drop(self, request: Request, why: str) -> None:
+        self.error(request.id, TIMEOUT, why)
+
+    # -- jobs (worker thread) -----------------------------------------------------------
+
+    def _execute(self, request: Request, job: Job) -> None:
+        (self._runner or self._start_runner()).execute(request, job)
+
+    def _follow_up(self, request: Request, job: Job) -> None:
+        (self._runner or self._start_runner()).follow_up(request, job)
+
+    def _start_runner(self) -> Runner:
+        from ._runner import Runner  # with the first call: initialize needs none of it
+
+        self._runner = Runner(self.plugin, self)
+        return self._runner
+
+    # -- replies (any thread) -----------------------------------------------------------
+
+    def stream(self, request_id: Any, text: str) -> None:
+        """Send a chunk of a call's reply."""
+        out = self._out
+        if out is not None:
+            out.notify("stream", {"request_id": request_id, "data": self.redactor.redact(text)})
+
+    def complete(self, request_id: Any, success: bool, text: str, keep_session: bool) -> None:
+        """End a call with its result (a failed one too), keeping the session or not."""
+        self.session_open = keep_session
+        out = self._out
+        if out is not None:
+            out.notify("complete", {"request_id": request_id, "success": success,
+                                    "data": self.redactor.redact(text),
+                                    "keep_session": keep_session})
+
+    def error(self, request_id: Any, code: int, message: str) -> None:
+        """End a call with an error; the session closes."""
+        self.session_open = False
+        out = self._out
+        if out is not None:
+            out.notify("error", {"request_id": request_id, "code": code,
+                                 "message": self.redactor.redact(message)})
+
+    def log(self, message: str, level: str) -> None:
+        """Send a ``log`` notification to the engine."""
+        out = self._out
+        if out is not None:
+            out.notify("log", {"level": level, "message": self.redactor.redact(message)})
+
+
+def _manifest_says_tethered(plugin: Plugin) -> bool:
+    from ._manifest import MANIFEST_NAME, read_manifest
+
+    on_disk = read_manifest(os.path.join(plugin._dir, MANIFEST_NAME))
+    return bool(on_disk and on_disk.get("tethered") is True)
+
+
+def _ensure_fallback_log_handler(redactor: RedactingFilter) -> None:
+    """Without a log file, warnings still reach stderr — redacted, never stdout."""
+    logging = _logging_module()
+    sdk_logger = logging.getLogger("gassist_sdk")
+    if sdk_logger.handlers:
+        return
+    handler: Any = (logging.StreamHandler(sys.stderr) if sys.stderr is not None
+                    else logging.NullHandler())
+    handler.setLevel(logging.WARNING)
+    handler.addFilter(redactor)
+    handler._gassist = True
+    sdk_logger.addHandler(handler)
+    sdk_logger.propagate = False
+
+
+def _pong(request: Request) -> dict[str, Any]:
+    if "timestamp" in request.params:
+        return {"timestamp": request.params["timestamp"]}
+    return {}
