@@ -18,7 +18,7 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,11 @@ from ._framing import EndMarkerFramer, LengthPrefixFramer
 from ._plugin import Plugin
 from ._transport import MemoryPipe
 
-__all__ = ["CallResult", "PluginClient", "plugin_client"]
+__all__ = ["CallResult", "PluginClient", "collect_v1", "collect_v2", "plugin_client"]
+
+Message = dict[str, Any]
+# What a call's collection returns: streamed chunks, the final message, every message read.
+Collected = tuple[list[Any], Message, list[Message]]
 
 
 @dataclass
@@ -174,35 +178,20 @@ class PluginClient:
         return self._collect_v1()
 
     def _collect_v2(self, request_id: int) -> CallResult:
-        chunks: list[str] = []
-        seen: list[dict[str, Any]] = []
-        while True:
-            message = self.receive()
-            seen.append(message)
-            params = message.get("params") or {}
-            if params.get("request_id") != request_id:
-                continue
-            method = message.get("method")
-            if method == "stream":
-                chunks.append(str(params.get("data", "")))
-            elif method == "complete":
-                return CallResult(bool(params.get("success")), str(params.get("data", "")),
-                                  chunks, bool(params.get("keep_session")), None, seen)
-            elif method == "error":
-                return CallResult(False, str(params.get("message", "")), chunks, False,
-                                  int(params.get("code", -1)), seen)
+        chunks, final, seen = collect_v2(self.receive, request_id)
+        texts = [str(chunk) for chunk in chunks]
+        params = final.get("params") or {}
+        if final.get("method") == "complete":
+            return CallResult(bool(params.get("success")), str(params.get("data", "")),
+                              texts, bool(params.get("keep_session")), None, seen)
+        return CallResult(False, str(params.get("message", "")), texts, False,
+                          int(params.get("code", -1)), seen)
 
     def _collect_v1(self) -> CallResult:
-        chunks: list[str] = []
-        seen: list[dict[str, Any]] = []
-        while True:
-            message = self.receive()
-            seen.append(message)
-            if "success" in message:
-                return CallResult(bool(message["success"]), str(message.get("message", "")),
-                                  chunks, bool(message.get("awaiting_input")), None, seen)
-            if "message" in message and "type" not in message:
-                chunks.append(str(message["message"]))
+        chunks, final, seen = collect_v1(self.receive)
+        return CallResult(bool(final["success"]), str(final.get("message", "")),
+                          [str(chunk) for chunk in chunks], bool(final.get("awaiting_input")),
+                          None, seen)
 
     def close(self) -> None:
         """Shut the plug-in down and wait for it to stop serving."""
@@ -223,6 +212,49 @@ class PluginClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def collect_v2(receive: Callable[[], Message], request_id: int) -> Collected:
+    """Read V2 messages until ``request_id`` completes or fails.
+
+    Args:
+        receive: Returns the plug-in's next message (and raises when none comes).
+        request_id: The ``execute``/``input`` request whose reply to collect.
+
+    Returns:
+        The ``stream`` notifications' data, the ``complete`` or ``error``
+        notification, and every message read (others' included).
+    """
+    chunks: list[Any] = []
+    seen: list[Message] = []
+    while True:
+        message = receive()
+        seen.append(message)
+        params = message.get("params") or {}
+        if params.get("request_id") != request_id:
+            continue
+        method = message.get("method")
+        if method == "stream":
+            chunks.append(params.get("data", ""))
+        elif method in ("complete", "error"):
+            return chunks, message, seen
+
+
+def collect_v1(receive: Callable[[], Message]) -> Collected:
+    """Read V1 messages until the final answer (the first with ``success``).
+
+    Returns:
+        The interim messages' text, the final answer, and every message read.
+    """
+    chunks: list[Any] = []
+    seen: list[Message] = []
+    while True:
+        message = receive()
+        seen.append(message)
+        if "success" in message:
+            return chunks, message, seen
+        if "message" in message and "type" not in message:
+            chunks.append(message["message"])
 
 
 try:  # the fixture exists only where pytest does

@@ -8,7 +8,7 @@
 three parts that each do one job and never ask which protocol is spoken:
 
 * :class:`~.stdio.ChildProcess`: the OS process, its pipes and its stop steps;
-* :class:`~.session.CallTable`: request ids and the calls in flight;
+* a :class:`~.session.Session`: the calls in flight and what arrives for them;
 * a :class:`~.dialects.Dialect`: what goes on the wire and what comes back
   means, and which :mod:`watchdog <.watchdog>` the engine would run.
 
@@ -22,9 +22,7 @@ One :class:`PluginProcess` is one OS process; restarting is the caller's job
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 import time
 from collections import deque
 from pathlib import Path
@@ -32,7 +30,7 @@ from typing import Any
 
 from .._platform import Platform
 from ..errors import LaunchError, ManifestError
-from .dialects import Dialect, Outgoing, Violation, dialect_for
+from .dialects import Dialect, Outgoing, dialect_for
 from .results import (
     CallOutcome,
     ChunkSink,
@@ -42,9 +40,9 @@ from .results import (
     ShutdownReport,
     Timeouts,
 )
-from .session import CallTable, PendingCall
+from .session import CallTable, PendingCall, Session
 from .spec import FunctionSpec, PluginSpec, load_plugin_spec
-from .stdio import STDERR_TAIL_LINES, ChildProcess, default_log_dir, describe_exit
+from .stdio import STDERR_TAIL_LINES, ChildProcess, ExitRecord, default_log_dir, describe_exit
 from .watchdog import Watchdog
 
 __all__ = [
@@ -64,10 +62,6 @@ __all__ = [
     "describe_exit",
     "load_plugin_spec",
 ]
-
-log = logging.getLogger(__name__)
-
-_MAX_VIOLATIONS = 100
 
 
 class PluginProcess:
@@ -108,22 +102,19 @@ class PluginProcess:
         self._child = ChildProcess(spec, log_dir=self.log_dir, platform=platform,
                                    python=python, env=env)
         self.log_path = self._child.log_path
-        self._on_event = on_event
         self._use_watchdog = watchdog
         self._watchdog: Watchdog | None = None
-        self.calls = CallTable()
+        self._ending = ExitRecord()
+        self._exited = self._ending.exited
+        self._session = Session(self._dialect, spec.name, self._ending, on_event)
+        self.calls: CallTable = self._session.calls
         self._lock = self.calls.lock
-        self._end_reason: tuple[str, str] | None = None
-        self._exited = threading.Event()
-        self._stopping = False
-        self.exit_code: int | None = None
         self.started_at: float | None = None
         self.info: dict[str, Any] = {}
-        self.violations: list[str] = []
-        self.orphan_errors: list[dict[str, Any]] = []
-        self.messages_received = 0
-        self.last_message_at = 0.0
-        self.message_times: deque[float] = deque(maxlen=4096)
+        # The session's own containers: they fill as messages arrive.
+        self.violations: list[str] = self._session.violations
+        self.orphan_errors: list[dict[str, Any]] = self._session.orphan_errors
+        self.message_times: deque[float] = self._session.message_times
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -136,20 +127,28 @@ class PluginProcess:
         return self._child.pid
 
     @property
-    def stopping(self) -> bool:
-        """The host is shutting the plug-in down."""
-        return self._stopping
+    def exit_code(self) -> int | None:
+        return self._ending.code
 
     @property
     def end_reason(self) -> str | None:
         """Why the process ended, when the host (or a crash) ended it."""
-        return self._end_reason[1] if self._end_reason else None
+        return self._ending.reason
+
+    @property
+    def messages_received(self) -> int:
+        return self._session.messages_received
+
+    @property
+    def last_message_at(self) -> float:
+        """``time.monotonic()`` of the plug-in's last message (0 before any)."""
+        return self._session.last_message_at
 
     def launch(self) -> None:
         """Start the process (no handshake). Raises :class:`LaunchError`."""
         if self._child.proc is not None:
             raise RuntimeError("a PluginProcess runs one process; create another to restart")
-        self._child.launch(self)
+        self._child.launch(_ReaderEvents(self))
         self.started_at = time.monotonic()
         self.emit("started", f"started pid {self.pid} ({self.protocol.upper()})")
 
@@ -179,9 +178,7 @@ class PluginProcess:
 
     def kill(self, reason: str, category: str = "host") -> None:
         """Kill the process tree now; pending calls fail with ``reason``."""
-        with self._lock:
-            if self._end_reason is None:
-                self._end_reason = (category, reason)
+        self._ending.give_reason(category, reason)
         if self._child.proc is not None and not self._exited.is_set():
             self.emit("stopped", f"killed: {reason}")
             self._child.kill_tree()
@@ -193,16 +190,14 @@ class PluginProcess:
         """
         if self._child.proc is None or self._exited.is_set():
             return ShutdownReport("already-exited", 0.0, self.exit_code)
-        self._stopping = True
+        self._session.stopping = True
         if self._watchdog is not None:
             self._watchdog.stop()
         started = time.monotonic()
         self._child.write(self._dialect.shutdown())
         step = self._child.stop(self.timeouts, self._exited.wait)
         elapsed = time.monotonic() - started
-        with self._lock:
-            if self._end_reason is None:
-                self._end_reason = ("host", "shut down")
+        self._ending.give_reason("host", "shut down")
         self._child.close_stdin()
         self._child.join_reader(5.0)
         self.emit("stopped", f"shut down by {step} after {elapsed:.2f} s")
@@ -346,71 +341,41 @@ class PluginProcess:
         assert result is not None
         return result
 
-    # -- receiving (called on the reader thread) ----------------------------------------
+    def emit(self, kind: str, message: str) -> None:
+        """Send a :class:`HostEvent` to the ``on_event`` callback, if any."""
+        self._session.emit(kind, message)
 
-    def on_stdout(self, data: bytes) -> None:
-        """Decode and route bytes from the plug-in's stdout (:class:`~.stdio.ChildEvents`)."""
-        for item in self._dialect.feed(data):
-            self._handle(item)
-
-    def on_stdout_closed(self) -> None:
-        """Report what the plug-in left half-sent."""
-        for item in self._dialect.finish():
-            self._handle(item)
-
-    def on_lingering(self) -> None:
-        """Stdout closed but the process kept running: the engine would lose it too."""
-        self.kill("closed stdout but kept running", "crash")
-
-    def on_exit(self, code: int) -> None:
-        """The process ended: every call still waiting fails with how it ended."""
+    def _on_exit(self, code: int) -> None:
         with self._lock:
-            self.exit_code = code
+            self._ending.code = code
             self._exited.set()
             calls = self.calls.drain()
         if self._watchdog is not None:
             self._watchdog.stop()
         for call in calls:
             self._fail_dead(call)
-        if not self._stopping:
-            self.emit("exited", self._death_message())
-
-    def report_violation(self, text: str) -> None:
-        """Record a protocol violation; the calls waiting on the stream fail."""
-        if self._stopping or self._end_reason is not None:
-            return  # what a dying process leaves half-sent is no news
-        if len(self.violations) < _MAX_VIOLATIONS:
-            self.violations.append(text)
-            self.emit("violation", text)
-        # The engine would have lost the stream: the calls waiting on it fail.
-        for call in self.calls.in_flight(pings=False):
-            self.calls.abandon(call)
-            call.fail("protocol", f"protocol violation: {text}")
-
-    def emit(self, kind: str, message: str) -> None:
-        """Send a :class:`HostEvent` to the ``on_event`` callback, if any."""
-        if self._on_event is not None:
-            try:
-                self._on_event(HostEvent(self.spec.name, kind, message))
-            except Exception:
-                log.exception("event callback failed")
-
-    def _handle(self, item: dict[str, Any] | Violation) -> None:
-        if isinstance(item, Violation):
-            self.report_violation(item.message)
-            return
-        self.messages_received += 1
-        self.last_message_at = time.monotonic()
-        self.message_times.append(self.last_message_at)
-        self._dialect.route(item, self)
-
-    def _death_message(self) -> str:
-        described = describe_exit(self.exit_code)
-        if self._end_reason is not None:
-            return f"{self._end_reason[1]} ({described})"
-        return f"the plug-in {described}"
+        if not self._session.stopping:
+            self.emit("exited", self._ending.describe())
 
     def _fail_dead(self, call: PendingCall) -> None:
-        category = self._end_reason[0] if self._end_reason else "crash"
-        call.fail(category, self._death_message(), exit_code=self.exit_code,
+        call.fail(self._ending.category, self._ending.describe(), exit_code=self.exit_code,
                   stderr_tail=self.stderr_tail())
+
+
+class _ReaderEvents:
+    """What the reader thread reports (:class:`~.stdio.ChildEvents`), applied."""
+
+    def __init__(self, process: PluginProcess) -> None:
+        self._process = process
+
+    def on_stdout(self, data: bytes) -> None:
+        self._process._session.receive(data)
+
+    def on_stdout_closed(self) -> None:
+        self._process._session.end_of_stream()
+
+    def on_lingering(self) -> None:
+        self._process.kill("closed stdout but kept running", "crash")
+
+    def on_exit(self, code: int) -> None:
+        self._process._on_exit(code)

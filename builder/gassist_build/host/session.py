@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The gassist-sdk authors
-"""The host's side of a conversation, apart from any process or protocol.
+"""The host's side of a conversation, apart from the OS process.
 
 :class:`PendingCall` is one request in flight: it collects streamed chunks,
 delivers them as they arrive and ends once with a :class:`CallOutcome`.
-:class:`CallTable` allocates request ids and matches what arrives to the call
-it answers, remembering calls the host gave up on so that their late replies
-are not taken for violations. The dialects (:mod:`.dialects`) decide what an
-incoming message means; this module only keeps the books.
+:class:`CallTable` allocates request ids and finds the call a message
+answers, remembering calls the host gave up on so that their late replies are
+not taken for violations. :class:`Session` takes what the plug-in writes,
+decodes and routes it through the protocol's dialect (which decides what a
+message means), counts it as a sign of life, and applies the violation
+policy: a broken stream fails the calls waiting on it.
 """
 
 from __future__ import annotations
@@ -16,11 +18,18 @@ import itertools
 import logging
 import threading
 import time
-from typing import Any
+from collections import deque
+from typing import TYPE_CHECKING, Any
 
-from .results import CallOutcome, ChunkSink
+from .results import CallOutcome, ChunkSink, EventSink, HostEvent
 
-__all__ = ["CallTable", "PendingCall"]
+if TYPE_CHECKING:
+    from .dialects import Dialect, Incoming
+    from .stdio import ExitRecord
+
+__all__ = ["CallTable", "PendingCall", "Session"]
+
+_MAX_VIOLATIONS = 100
 
 log = logging.getLogger(__name__)
 
@@ -182,3 +191,77 @@ class CallTable:
             calls = list(self._calls.values())
             self._calls.clear()
             return calls
+
+
+class Session:
+    """What the plug-in sends, matched to the calls in flight (fed by the reader thread).
+
+    Args:
+        dialect: The protocol's dialect; it decodes and routes each message.
+        plugin: The plug-in's name, for events.
+        ending: How the process is ending; once it is, stray bytes are no news.
+        on_event: Receives :class:`HostEvent` records.
+
+    Attributes:
+        calls: The calls in flight.
+        stopping: The host is shutting the plug-in down.
+        violations: Protocol violations seen (the first 100).
+        orphan_errors: Error responses without an id (the answer to an
+            unparseable request).
+        messages_received: Messages decoded so far.
+        last_message_at: ``time.monotonic()`` of the last message.
+        message_times: When recent messages arrived.
+    """
+
+    def __init__(self, dialect: Dialect, plugin: str, ending: ExitRecord,
+                 on_event: EventSink | None = None) -> None:
+        self.dialect = dialect
+        self.plugin = plugin
+        self.calls = CallTable()
+        self.stopping = False
+        self._ending = ending
+        self._on_event = on_event
+        self.violations: list[str] = []
+        self.orphan_errors: list[dict[str, Any]] = []
+        self.messages_received = 0
+        self.last_message_at = 0.0
+        self.message_times: deque[float] = deque(maxlen=4096)
+
+    def receive(self, data: bytes) -> None:
+        """Decode and route bytes from the plug-in's stdout."""
+        for item in self.dialect.feed(data):
+            self._handle(item)
+
+    def end_of_stream(self) -> None:
+        """Report what the plug-in left half-sent when its stdout closed."""
+        for item in self.dialect.finish():
+            self._handle(item)
+
+    def report_violation(self, text: str) -> None:
+        """Record a protocol violation; the calls waiting on the stream fail."""
+        if self.stopping or self._ending.reason is not None:
+            return  # what a dying process leaves half-sent is no news
+        if len(self.violations) < _MAX_VIOLATIONS:
+            self.violations.append(text)
+            self.emit("violation", text)
+        # The engine would have lost the stream: the calls waiting on it fail.
+        for call in self.calls.in_flight(pings=False):
+            self.calls.abandon(call)
+            call.fail("protocol", f"protocol violation: {text}")
+
+    def emit(self, kind: str, message: str) -> None:
+        """Send a :class:`HostEvent` to the ``on_event`` callback, if any."""
+        if self._on_event is not None:
+            try:
+                self._on_event(HostEvent(self.plugin, kind, message))
+            except Exception:
+                log.exception("event callback failed")
+
+    def _handle(self, item: Incoming) -> None:
+        if not isinstance(item, dict):
+            self.report_violation(item.message)
+            return
+        self.messages_received += 1
+        self.last_message_at = time.monotonic()
+        self.message_times.append(self.last_message_at)
+        self.dialect.route(item, self)

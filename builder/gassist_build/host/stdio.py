@@ -27,7 +27,7 @@ from ..errors import LaunchError
 from .results import Timeouts
 from .spec import PluginSpec
 
-__all__ = ["ChildEvents", "ChildProcess", "default_log_dir", "describe_exit"]
+__all__ = ["ChildEvents", "ChildProcess", "ExitRecord", "default_log_dir", "describe_exit"]
 
 _STDERR_TAIL_BYTES = 4096
 STDERR_TAIL_LINES = 20
@@ -48,6 +48,43 @@ class ChildEvents(Protocol):
 
     def on_exit(self, code: int) -> None:
         """The process has exited with ``code``."""
+
+
+class ExitRecord:
+    """How a process ended: its exit code and, when the host (or a crash) ended it, why.
+
+    The first reason given wins: the shutdown that follows a watchdog kill does
+    not rename it.
+    """
+
+    def __init__(self) -> None:
+        self.exited = threading.Event()
+        self.code: int | None = None
+        self._reason: tuple[str, str] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def reason(self) -> str | None:
+        """Why the host ended the process, if it did."""
+        return self._reason[1] if self._reason else None
+
+    @property
+    def category(self) -> str:
+        """The failure category of calls cut short: the reason's, else ``"crash"``."""
+        return self._reason[0] if self._reason else "crash"
+
+    def give_reason(self, category: str, reason: str) -> None:
+        """Record why the process is being ended (ignored once a reason is recorded)."""
+        with self._lock:
+            if self._reason is None:
+                self._reason = (category, reason)
+
+    def describe(self) -> str:
+        """How it ended, written for a person."""
+        described = describe_exit(self.code)
+        if self._reason is not None:
+            return f"{self._reason[1]} ({described})"
+        return f"the plug-in {described}"
 
 
 class ChildProcess:
