@@ -29,39 +29,22 @@ from pathlib import Path
 from typing import Any
 
 from .._platform import Platform
-from ..errors import LaunchError, ManifestError
+from ..errors import LaunchError
 from .dialects import Dialect, Outgoing, dialect_for
 from .results import (
     CallOutcome,
     ChunkSink,
     EventSink,
-    HostEvent,
     PingResult,
     ShutdownReport,
     Timeouts,
 )
 from .session import CallTable, PendingCall, Session
-from .spec import FunctionSpec, PluginSpec, load_plugin_spec
-from .stdio import STDERR_TAIL_LINES, ChildProcess, ExitRecord, default_log_dir, describe_exit
+from .spec import PluginSpec
+from .stdio import STDERR_TAIL_LINES, ChildProcess, ExitRecord, default_log_dir
 from .watchdog import Watchdog
 
-__all__ = [
-    "CallOutcome",
-    "FunctionSpec",
-    "HostEvent",
-    "LaunchError",
-    "ManifestError",
-    "PendingCall",
-    "PingResult",
-    "PluginProcess",
-    "PluginSpec",
-    "ShutdownReport",
-    "Timeouts",
-    "Watchdog",
-    "default_log_dir",
-    "describe_exit",
-    "load_plugin_spec",
-]
+__all__ = ["PluginProcess"]
 
 
 class PluginProcess:
