@@ -59,14 +59,13 @@ def _run(args: list[str], *, stdin: str | None = None, cwd: Path = REPO,
 
 def _sample_call(plugin_dir: Path) -> str:
     """``function key=value…`` for the plug-in's first function, required arguments filled."""
-    import json
+    from .host import load_plugin_spec  # parses both manifest parameter forms
 
-    manifest = json.loads((plugin_dir / "manifest.json").read_text(encoding="utf-8"))
-    function = manifest["functions"][0]
+    function = load_plugin_spec(plugin_dir).functions[0]
     samples = {"string": "Oslo", "integer": "3", "number": "1.5", "boolean": "true"}
-    words = [function["name"]]
-    for name in function.get("required", []):
-        spec = function.get("properties", {}).get(name, {})
+    words = [function.name]
+    for name in function.required:
+        spec = function.properties.get(name, {})
         value = spec.get("enum", [samples.get(spec.get("type", "string"), "x")])[0]
         words.append(f"{name}={value}")
     return " ".join(words)

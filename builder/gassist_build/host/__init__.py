@@ -37,4 +37,3 @@ __all__ = [
     "load_plugin_spec",
 ]
 
-CallResult = CallOutcome  # the old name, until scorecard.py moves over

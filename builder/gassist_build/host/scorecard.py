@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import (
-    CallResult,
+    CallOutcome,
     FunctionSpec,
     ManifestError,
     PluginProcess,
@@ -229,7 +229,7 @@ class CheckContext:
     skip_tags: frozenset[str] = DEFAULT_SKIP_TAGS
     progress: Callable[[str], None] = lambda _: None
     process: PluginProcess | None = None
-    initialized: CallResult | None = None
+    initialized: CallOutcome | None = None
     timed_calls: list[tuple[FunctionSpec, float]] = field(default_factory=list)
     pings_answered: bool = True
     violations: list[str] = field(default_factory=list)
@@ -241,7 +241,7 @@ class CheckContext:
         return self.card.protocol
 
     @property
-    def handshake(self) -> CallResult:
+    def handshake(self) -> CallOutcome:
         """The ``initialize`` answer (only checks that need ``start`` read it)."""
         if self.initialized is None:
             raise LookupError("the plug-in has not answered initialize")
@@ -342,7 +342,7 @@ def _with_problems(detail: str, problems: Sequence[str]) -> str:
     return detail + ("; " + "; ".join(problems) if problems else "")
 
 
-def _graded(result: CallResult, prefix: str, *, success: tuple[str, str],
+def _graded(result: CallOutcome, prefix: str, *, success: tuple[str, str],
             error: tuple[str, str]) -> Outcome:
     """A call's outcome: ``success`` or ``error`` (status, detail) by how it ended;
     any other end (timeout, crash, protocol violation) fails."""
