@@ -24,6 +24,7 @@ METRIC_ROWS = [
     "round trip p50 (µs)",
     "round trip p99 (µs)",
     "start→initialize (ms, median)",
+    "cold start→initialize (ms, median)",
     "pings answered ≤ 1 s during cmd (%)",
     "ping latency median (ms)",
     "ping latency max (ms)",

@@ -15,7 +15,8 @@ import re
 from typing import Any
 
 from ._errors import InvalidParams
-from ._introspect import CommandSpec, ParamSpec, parse_bool, range_phrase
+from ._introspect import CommandSpec, ParamSpec, parse_bool
+from ._schema import range_phrase
 
 __all__ = ["bind_arguments", "coerce"]
 

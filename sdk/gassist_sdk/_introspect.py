@@ -16,10 +16,12 @@ import sys
 import types
 import typing
 from collections.abc import Callable
-from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import RegistrationError
+
+if TYPE_CHECKING:
+    from enum import Enum
 
 __all__ = ["CommandSpec", "ParamSpec", "Range", "inspect_command", "parse_docstring"]
 
@@ -87,17 +89,9 @@ class ParamSpec:
 
     def manifest_entry(self) -> dict[str, Any]:
         """The flat ``properties`` entry of the manifest."""
-        entry: dict[str, Any] = {"type": "string" if self.kind == "any" else self.kind}
-        description = self.description
-        bounds = range_phrase(self.minimum, self.maximum)
-        if bounds:
-            description = f"{description} ({bounds})" if description else bounds.capitalize()
-        entry["description"] = description
-        if self.enum is not None:
-            entry["enum"] = list(self.enum)
-        if self.kind == "array":
-            entry["items"] = {"type": self.items or "string"}
-        return entry
+        from ._schema import param_entry  # manifests are written by the CLI, not at start-up
+
+        return param_entry(self)
 
 
 class CommandSpec:
@@ -126,11 +120,9 @@ class CommandSpec:
 
     def manifest_entry(self) -> dict[str, Any]:
         """The manifest's ``functions`` entry (flat form, stable key order)."""
-        entry: dict[str, Any] = {"name": self.name, "description": self.description,
-                                 "tags": list(self.tags)}
-        entry["properties"] = {p.name: p.manifest_entry() for p in self.params}
-        entry["required"] = [p.name for p in self.params if p.required]
-        return entry
+        from ._schema import command_entry
+
+        return command_entry(self)
 
     def bind(self, arguments: dict[str, Any]) -> dict[str, Any]:
         """Validate and coerce the engine's arguments into handler keyword arguments.
@@ -143,7 +135,7 @@ class CommandSpec:
         return bind_arguments(self, arguments)
 
 
-# -- coercion rules shared with _coerce ----------------------------------------------
+# -- the one rule for booleans written as text -----------------------------------------
 
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
@@ -161,21 +153,6 @@ def parse_bool(text: str) -> bool | None:
     if word in _FALSE:
         return False
     return None
-
-
-def range_phrase(minimum: float | None, maximum: float | None) -> str:
-    """Bounds in words: ``"0–100"``, ``"at least 1"``, ``"at most 9"`` or ``""``."""
-
-    def fmt(x: float) -> str:
-        return str(int(x)) if float(x).is_integer() else str(x)
-
-    if minimum is not None and maximum is not None:
-        return f"{fmt(minimum)}–{fmt(maximum)}"
-    if minimum is not None:
-        return f"at least {fmt(minimum)}"
-    if maximum is not None:
-        return f"at most {fmt(maximum)}"
-    return ""
 
 
 # -- introspection --------------------------------------------------------------------
@@ -244,6 +221,39 @@ def _signature(func: Callable[..., Any]) -> tuple[list[_Param], bool]:
     return result, bool(code.co_flags & _CO_COROUTINE)
 
 
+# Read by hand rather than with regular expressions: compiling three patterns
+# would cost more of a plug-in's start-up than reading every docstring it has.
+_ARGS_HEADINGS = frozenset({"Args:", "Arguments:", "Parameters:", "Params:"})
+_HEADING_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz ")
+
+
+def _is_heading(text: str) -> bool:
+    """``Returns:``, ``Raises:``...: an ASCII capital, letters and spaces, a colon."""
+    return (len(text) > 1 and text[-1] == ":" and "A" <= text[0] <= "Z"
+            and all(c in _HEADING_CHARS for c in text[1:-1]))
+
+
+def _arg_item(text: str) -> tuple[str, str] | None:
+    """``name (type): description`` (``*args``/``**kwargs`` too) as (name, description)."""
+    start = 0
+    while start < 2 and text[start:start + 1] == "*":
+        start += 1
+    end = start
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    if end == start:
+        return None
+    rest = text[end:].lstrip()
+    if rest[:1] == "(":
+        close = rest.find(")")
+        if close < 0:
+            return None
+        rest = rest[close + 1:].lstrip()
+    if rest[:1] != ":":
+        return None
+    return text[start:end], rest[1:].strip()
+
+
 def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
     """Summary paragraph and ``Args:`` descriptions of a Google-style docstring."""
     if not doc:
@@ -260,7 +270,7 @@ def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
     base_indent = 0
     for line in lines:
         stripped = line.strip()
-        if re.match(r"^(Args|Arguments|Parameters|Params):\s*$", stripped):
+        if stripped in _ARGS_HEADINGS:
             in_args, current = True, None
             continue
         if not in_args:
@@ -268,13 +278,13 @@ def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
         if not stripped:
             continue
         indent = len(line) - len(line.lstrip())
-        if re.match(r"^[A-Z][A-Za-z ]*:\s*$", stripped) and indent == 0:
+        if indent == 0 and _is_heading(stripped):
             in_args = False  # the next section (Returns:, Raises:, ...)
             continue
-        match = re.match(r"^\*{0,2}(\w+)\s*(\([^)]*\))?\s*:\s*(.*)$", stripped)
-        if match and (current is None or indent <= base_indent):
-            current, base_indent = match.group(1), indent
-            args[current] = match.group(3).strip()
+        item = _arg_item(stripped)
+        if item is not None and (current is None or indent <= base_indent):
+            current, base_indent = item[0], indent
+            args[current] = item[1]
         elif current is not None:
             args[current] = (args[current] + " " + stripped).strip()
     return " ".join(summary), args
@@ -298,40 +308,14 @@ def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-def _bounds_from(item: Any, minimum: float | None, maximum: float | None,
-                 base: Any) -> tuple[float | None, float | None]:
-    """Inclusive bounds from annotated-types style objects.
-
-    Exclusive integer bounds become inclusive ones (``Gt(0)`` on an int is
-    ``min 1``); exclusive float bounds are kept as inclusive, the nearest the
-    manifest can say.
-    """
-    step = 1 if base is int else 0
-    if getattr(item, "ge", None) is not None:
-        minimum = item.ge
-    elif getattr(item, "gt", None) is not None:
-        minimum = item.gt + step
-    if getattr(item, "le", None) is not None:
-        maximum = item.le
-    elif getattr(item, "lt", None) is not None:
-        maximum = item.lt - step
-    return minimum, maximum
-
-
 def _param_from_hint(func_name: str, name: str, hint: Any, default: Any,
                      doc_description: str) -> ParamSpec:
     description_parts: list[str] = []
     minimum = maximum = None
     if typing.get_origin(hint) is typing.Annotated:
-        base, *meta = typing.get_args(hint)
-        for item in meta:
-            if isinstance(item, str):
-                description_parts.append(item)
-            elif isinstance(item, Range):
-                minimum, maximum = item.min, item.max
-            else:  # annotated-types style constraints (Ge/Le/Gt/Lt/Interval)
-                minimum, maximum = _bounds_from(item, minimum, maximum, base)
-        hint = base
+        from ._hints import annotation_metadata  # only hints that carry metadata need it
+
+        hint, description_parts, minimum, maximum = annotation_metadata(hint)
     try:
         hint, optional = _unwrap_optional(hint)
     except TypeError as exc:
@@ -352,37 +336,9 @@ def _param_from_hint(func_name: str, name: str, hint: Any, default: Any,
             raise RegistrationError(f"{func_name}(): parameter {name!r}: Range applies to "
                                     "int and float only")
         return ParamSpec(kind=kind, **common)
-    if isinstance(hint, type) and issubclass(hint, Enum):
-        values = tuple(member.value for member in hint)
-        kinds = {_SIMPLE.get(type(v)) for v in values}
-        if len(kinds) != 1 or None in kinds:
-            raise RegistrationError(f"{func_name}(): parameter {name!r}: enum {hint.__name__} "
-                                    "must have values of one simple type (str or int)")
-        return ParamSpec(kind=kinds.pop() or "string", enum=values, enum_class=hint, **common)
-    origin = typing.get_origin(hint)
-    if origin is typing.Literal:
-        values = typing.get_args(hint)
-        kinds = {_SIMPLE.get(type(v)) for v in values}
-        if len(kinds) != 1 or None in kinds:
-            raise RegistrationError(f"{func_name}(): parameter {name!r}: Literal values must "
-                                    "all be of one simple type")
-        return ParamSpec(kind=kinds.pop() or "string", enum=tuple(values), **common)
-    if origin in (list, typing.List) or hint is list:  # noqa: UP006
-        args = typing.get_args(hint)
-        item_kind = "any"
-        item_enum = None
-        if args:
-            item = _param_from_hint(func_name, name, args[0], EMPTY, "")
-            if item.kind in ("array", "object"):
-                raise RegistrationError(f"{func_name}(): parameter {name!r}: lists of lists or "
-                                        "objects are not supported")
-            item_kind, item_enum = item.kind, item.enum
-        return ParamSpec(kind="array", items=None if item_kind == "any" else item_kind,
-                         enum=item_enum, **common)
-    raise RegistrationError(
-        f"{func_name}(): parameter {name!r} has unsupported type {hint!r}; use str, int, float, "
-        "bool, list[T], Literal[...], an Enum, or Optional of those"
-    )
+    from ._hints import param_of_rich_type  # Enum, Literal and list hints
+
+    return param_of_rich_type(func_name, name, hint, common)
 
 
 def inspect_command(func: Callable[..., Any], *, name: str | None = None,
