@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import time
 from typing import Any
 
@@ -21,7 +22,7 @@ from ._errors import InvalidRequest, ParseError
 from ._framing import EndMarkerFramer
 from ._jsonrpc import Message, Request, Response
 
-__all__ = ["V1Codec"]
+__all__ = ["V1Codec", "codec_for_plugin"]
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 HEARTBEAT_INTERVAL = 5.0
@@ -134,3 +135,13 @@ class V1Codec:
     def heartbeat(self) -> bytes | None:
         obj = {"type": "heartbeat", "timestamp": int(time.time())}
         return self.framer.encode(_encoder.encode(obj).encode("utf-8"))
+
+
+def codec_for_plugin(plugin_dir: str, tethered: bool) -> V1Codec:
+    """The V1 codec for a plug-in: tethered when its Plugin or its manifest.json says so."""
+    if not tethered:
+        from ._manifest import MANIFEST_NAME, read_manifest
+
+        on_disk = read_manifest(os.path.join(plugin_dir, MANIFEST_NAME))
+        tethered = bool(on_disk and on_disk.get("tethered") is True)
+    return V1Codec(tethered=tethered)

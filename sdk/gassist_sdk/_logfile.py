@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterable
 from typing import Any
 
 from ._logging import RedactingFilter, _logging_module, level_number
 
 __all__ = ["LOG_DIR_ENV", "LOG_LEVEL_ENV", "SizeCappedFileHandler", "configure_logging",
-           "log_directory"]
+           "ensure_fallback_handler", "log_directory"]
 
 LOG_DIR_ENV = "GASSIST_LOG_DIR"
 LOG_LEVEL_ENV = "GASSIST_LOG_LEVEL"
@@ -95,3 +96,17 @@ def configure_logging(name: str, plugin_dir: str, redactor: RedactingFilter,
         logger.setLevel(level)
         logger.propagate = False
     return path
+
+
+def ensure_fallback_handler(redactor: RedactingFilter) -> None:
+    """Without a log file, warnings still reach stderr — redacted, never stdout."""
+    sdk_logger = logging.getLogger("gassist_sdk")
+    if sdk_logger.handlers:
+        return
+    handler: Any = (logging.StreamHandler(sys.stderr) if sys.stderr is not None
+                    else logging.NullHandler())
+    handler.setLevel(logging.WARNING)
+    handler.addFilter(redactor)
+    handler._gassist = True
+    sdk_logger.addHandler(handler)
+    sdk_logger.propagate = False

@@ -11,15 +11,13 @@ loaded with the first call: answering ``initialize`` needs none of it.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._dispatcher import NO_REPLY, Codec, Dispatcher, Job
 from ._errors import TIMEOUT
 from ._jsonrpc import Request, V2Codec
-from ._logging import LazyLogger, _logging_module, when_logging_starts
+from ._logging import LazyLogger, when_logging_starts
 from ._transport import READ_SIZE, Transport
 
 if TYPE_CHECKING:
@@ -100,9 +98,9 @@ class Session:
         if protocol == "v2":
             codec = V2Codec()
         elif protocol == "v1":
-            from ._legacy import V1Codec  # only legacy engines pay for it
+            from ._legacy import codec_for_plugin  # only legacy engines pay for it
 
-            codec = V1Codec(tethered=plugin.tethered or _manifest_says_tethered(plugin))
+            codec = codec_for_plugin(plugin._dir, plugin.tethered)
         else:
             raise ValueError(f"protocol must be 'auto', 'v1' or 'v2', not {protocol!r}")
         return cls(plugin, Dispatcher(transport, codec), after_first_request), initial
@@ -215,26 +213,10 @@ class Session:
             out.notify("log", {"level": level, "message": self.redactor.redact(message)})
 
 
-def _manifest_says_tethered(plugin: Plugin) -> bool:
-    from ._manifest import MANIFEST_NAME, read_manifest
-
-    on_disk = read_manifest(os.path.join(plugin._dir, MANIFEST_NAME))
-    return bool(on_disk and on_disk.get("tethered") is True)
-
-
 def _ensure_fallback_log_handler(redactor: RedactingFilter) -> None:
-    """Without a log file, warnings still reach stderr — redacted, never stdout."""
-    logging = _logging_module()
-    sdk_logger = logging.getLogger("gassist_sdk")
-    if sdk_logger.handlers:
-        return
-    handler: Any = (logging.StreamHandler(sys.stderr) if sys.stderr is not None
-                    else logging.NullHandler())
-    handler.setLevel(logging.WARNING)
-    handler.addFilter(redactor)
-    handler._gassist = True
-    sdk_logger.addHandler(handler)
-    sdk_logger.propagate = False
+    from ._logfile import ensure_fallback_handler  # loaded once logging starts
+
+    ensure_fallback_handler(redactor)
 
 
 def _pong(request: Request) -> dict[str, Any]:
