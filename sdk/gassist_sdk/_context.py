@@ -10,8 +10,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ._dispatcher import CancelFlag
 from ._logging import _logging_module, level_number
+from ._worker import CancelFlag
 
 if TYPE_CHECKING:
     import logging

@@ -4,18 +4,18 @@
 
 The reader thread turns bytes into messages and answers routed methods at
 once (so a ping is answered in microseconds even while a command runs). Work a
-route hands to :meth:`Dispatcher.submit` runs on a single worker thread, one
-job at a time, in arrival order. Every outgoing message is framed and written
-whole under a lock, so the reader, the worker and heartbeats never interleave.
+route hands to :meth:`Dispatcher.submit` runs on a single worker thread
+(:mod:`gassist_sdk._worker`, started with the first job), one job at a time,
+in arrival order. Every outgoing message is framed and written whole under a
+lock, so the reader, the worker and heartbeats never interleave.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._errors import InternalError, MethodNotFound, WireError
 from ._framing import FrameEvent, Framer
@@ -23,7 +23,10 @@ from ._jsonrpc import Message, Request, Response
 from ._logging import LazyLogger
 from ._transport import READ_SIZE, Transport
 
-__all__ = ["NO_REPLY", "CancelFlag", "Codec", "Dispatcher", "Job"]
+if TYPE_CHECKING:
+    from ._worker import Job, Worker
+
+__all__ = ["NO_REPLY", "Codec", "Dispatcher"]
 
 logger = LazyLogger("gassist_sdk.dispatcher")
 
@@ -58,77 +61,6 @@ class Codec(Protocol):
     def heartbeat(self) -> bytes | None: ...
 
 
-class CancelFlag:
-    """A one-way flag like ``threading.Event``, whose Event is made only if waited on.
-
-    Most commands never wait for cancellation; sparing them an Event (a lock and
-    a condition) per call keeps the hot path short.
-    """
-
-    __slots__ = ("_event", "_set")
-
-    def __init__(self) -> None:
-        self._set = False
-        self._event: threading.Event | None = None
-
-    def is_set(self) -> bool:
-        return self._set
-
-    def set(self) -> None:
-        self._set = True
-        event = self._event
-        if event is not None:
-            event.set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        if self._event is None:
-            self._event = threading.Event()
-        if self._set:  # set before the Event existed
-            return True
-        return self._event.wait(timeout)
-
-
-class Job:
-    """A unit of work for the worker, with a cancellation flag it can read."""
-
-    __slots__ = ("_callbacks", "_on_drop", "_run", "cancelled", "label", "payload")
-
-    def __init__(self, run: Callable[[Any, Job], None], payload: Any, label: str,
-                 on_drop: Callable[[Any, str], None] | None = None) -> None:
-        self._run = run
-        self.payload = payload
-        self.label = label
-        self._on_drop = on_drop
-        self.cancelled = CancelFlag()
-        self._callbacks: list[Callable[[], None]] = []
-
-    def run(self, job: Job) -> None:
-        """Do the work: ``run(payload, job)``."""
-        self._run(self.payload, job)
-
-    def on_drop(self, reason: str) -> None:
-        """Answer for work that will never run."""
-        if self._on_drop is not None:
-            self._on_drop(self.payload, reason)
-
-    def on_cancel(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` (from another thread) when the job is cancelled."""
-        self._callbacks.append(callback)
-        if self.cancelled.is_set():
-            callback()
-
-    def cancel(self) -> None:
-        """Set the flag and run the callbacks once."""
-        if self.cancelled.is_set():
-            return
-        self.cancelled.set()
-        for callback in self._callbacks:
-            try:
-                callback()
-            except Exception:
-                logger.exception("a cancellation callback of %s failed", self.label)
-
-
 Route = Callable[[Request], Any]
 
 
@@ -152,13 +84,10 @@ class Dispatcher:
         self.drain_time = min(drain_time, shutdown_grace)
         self._routes: dict[str, Route] = {}
         self._write_lock = threading.Lock()
-        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
-        self._current: Job | None = None
         self._stopping = threading.Event()
         self._broken = False
-        self._worker = threading.Thread(target=self._work, name="gassist-worker", daemon=True)
-        self._heartbeat: threading.Thread | None = None
-        self._busy = threading.Event()
+        self._worker: Worker | None = None  # started by the first job (see submit)
+        self._worker_lock = threading.Lock()
 
     # -- configuration ------------------------------------------------------------
 
@@ -214,54 +143,36 @@ class Dispatcher:
 
     # -- work ---------------------------------------------------------------------
 
-    def submit(self, job: Job) -> None:
-        """Queue ``job`` for the worker (arrival order, one at a time)."""
+    def submit(self, run: Callable[[Any, Job], None], payload: Any, label: str,
+               on_drop: Callable[[Any, str], None] | None = None) -> None:
+        """Queue ``run(payload, job)`` for the worker (arrival order, one at a time).
+
+        ``on_drop(payload, reason)`` answers for work that will never run.
+        """
         if self._stopping.is_set():
-            job.on_drop("the plug-in is shutting down")
+            if on_drop is not None:
+                on_drop(payload, "the plug-in is shutting down")
             return
-        self._jobs.put(job)
+        (self._worker or self._start_worker()).submit(run, payload, label, on_drop)
 
-    def _work(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                return
-            if self._stopping.is_set():
-                job.on_drop("the plug-in is shutting down")
-                continue
-            self._current = job
-            beating = self._heartbeat is not None
-            if beating:
-                self._busy.set()
-            try:
-                job.run(job)
-            except BaseException:  # a job must never take the worker down
-                logger.exception("job %s failed outside its own error handling", job.label)
-            finally:
-                if beating:
-                    self._busy.clear()
-                self._current = None
+    def _start_worker(self) -> Worker:
+        from ._worker import Worker  # answering initialize needs no worker
 
-    def _beat(self, interval: float) -> None:
-        while not self._stopping.is_set():
-            self._busy.wait()
-            if self._stopping.wait(interval):
-                return
-            if self._busy.is_set():
-                data = self.codec.heartbeat()
-                if data is not None:
-                    self._write(data)
+        with self._worker_lock:
+            if self._worker is None:
+                self._worker = Worker(self._stopping, self.codec.heartbeat_interval,
+                                      self._send_heartbeat)
+            return self._worker
+
+    def _send_heartbeat(self) -> None:
+        data = self.codec.heartbeat()
+        if data is not None:
+            self._write(data)
 
     # -- reading ------------------------------------------------------------------
 
     def serve(self, initial: bytes = b"") -> None:
         """Read and dispatch until end of stream or :meth:`stop`; then wind down."""
-        self._worker.start()
-        if self.codec.heartbeat_interval:
-            self._heartbeat = threading.Thread(target=self._beat,
-                                               args=(self.codec.heartbeat_interval,),
-                                               name="gassist-heartbeat", daemon=True)
-            self._heartbeat.start()
         framer = self.codec.framer
         try:
             if initial:
@@ -337,27 +248,11 @@ class Dispatcher:
 
     def _wind_down(self, *, drain: bool) -> None:
         deadline = time.monotonic() + self.shutdown_grace
-        if drain:
-            self._jobs.put(None)
-            self._worker.join(self.drain_time)
+        with self._worker_lock:
+            worker = self._worker
+        if worker is not None:
+            worker.wind_down(drain=drain, drain_time=self.drain_time, deadline=deadline)
         self._stopping.set()
-        current = self._current
-        if current is not None:
-            current.cancel()
-        # Queued jobs that never started are answered, not silently lost.
-        while True:
-            try:
-                job = self._jobs.get_nowait()
-            except queue.Empty:
-                break
-            if job is not None:
-                job.on_drop("the plug-in is shutting down")
-        self._jobs.put(None)
-        self._busy.set()  # release the heartbeat thread
-        self._worker.join(max(0.1, deadline - time.monotonic()))
-        if self._worker.is_alive():
-            logger.warning("command %s ignored cancellation; exiting without it",
-                           current.label if current else "?")
         self.transport.close()
 
 

@@ -29,12 +29,12 @@ from ._render import RenderError, render_result
 if TYPE_CHECKING:
     import asyncio
 
-    from ._dispatcher import Job
     from ._jsonrpc import Request
     from ._plugin import Plugin
     from ._registry import RegisteredCommand
     from ._session import Session
     from ._setup import SetupConversation
+    from ._worker import Job
 
 __all__ = ["Runner"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ._dispatcher import NO_REPLY, Codec, Dispatcher, Job
+from ._dispatcher import NO_REPLY, Codec, Dispatcher
 from ._errors import TIMEOUT
 from ._jsonrpc import Request, V2Codec
 from ._logging import LazyLogger, when_logging_starts
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ._logging import RedactingFilter
     from ._plugin import Plugin
     from ._runner import Runner
+    from ._worker import Job
 
 __all__ = ["Session", "detect_protocol"]
 
@@ -125,7 +126,7 @@ class Session:
     def _first_request_seen(self) -> None:
         hook, self._after_first = self._after_first, None
         if hook is not None:
-            self.dispatcher.submit(Job(lambda _payload, _job: hook(), None, "start-up check"))
+            self.dispatcher.submit(lambda _payload, _job: hook(), None, "start-up check")
 
     def _initialize(self, request: Request) -> Any:
         plugin = self.plugin
@@ -146,7 +147,7 @@ class Session:
         return NO_REPLY
 
     def _on_execute(self, request: Request) -> Any:
-        self.dispatcher.submit(Job(self._execute, request, "execute", self._drop))
+        self.dispatcher.submit(self._execute, request, "execute", self._drop)
         if self._after_first is not None:
             self._first_request_seen()
         return NO_REPLY
@@ -154,7 +155,7 @@ class Session:
     def _on_input(self, request: Request) -> Any:
         # Acknowledge before queueing, so the ack always precedes the reply.
         self.dispatcher.respond(request.id, {"acknowledged": True})
-        self.dispatcher.submit(Job(self._follow_up, request, "input", self._drop))
+        self.dispatcher.submit(self._follow_up, request, "input", self._drop)
         if self._after_first is not None:
             self._first_request_seen()
         return NO_REPLY

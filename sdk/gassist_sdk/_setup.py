@@ -19,10 +19,10 @@ from ._logging import LazyLogger
 
 if TYPE_CHECKING:
     from ._config import ConfigField, ConfigModel, PluginConfig
-    from ._dispatcher import Job
     from ._plugin import Plugin
     from ._runner import Runner
     from ._session import Session
+    from ._worker import Job
 
 __all__ = ["ParkedCall", "SetupConversation", "parse_paste", "setup_instructions"]
 
