@@ -46,6 +46,14 @@ from .watchdog import Watchdog
 
 __all__ = ["PluginProcess"]
 
+# A write to a pipe that is read takes microseconds; one blocked this long is stuck.
+_STUCK_WRITE = 0.1
+
+
+def _stopped_reading(seconds: float) -> str:
+    return (f"the plug-in stopped reading its stdin (a write has been blocked for"
+            f" {seconds:.1f} s)")
+
 
 class PluginProcess:
     """One running plug-in process and the conversation with it.
@@ -83,7 +91,8 @@ class PluginProcess:
         self.protocol = self._dialect.protocol
         self.log_dir = Path(log_dir) if log_dir is not None else default_log_dir()
         self._child = ChildProcess(spec, log_dir=self.log_dir, platform=platform,
-                                   python=python, env=env)
+                                   python=python, env=env,
+                                   write_limit=self.timeouts.stdin_write)
         self.log_path = self._child.log_path
         self._use_watchdog = watchdog
         self._watchdog: Watchdog | None = None
@@ -310,7 +319,11 @@ class PluginProcess:
             return result
         hint = self._dialect.waiting_hint()
         reason = f"no reply to {what} within {limit:g} s"
-        if hint:
+        blocked = self._child.stdin_blocked_for()
+        if blocked >= _STUCK_WRITE:
+            reason += f": {_stopped_reading(blocked)}"
+            category = "timeout"
+        elif hint:
             reason += f": {hint}"
             category = "protocol"
         else:
@@ -362,3 +375,8 @@ class _ReaderEvents:
 
     def on_exit(self, code: int) -> None:
         self._process._on_exit(code)
+
+    def on_write_stalled(self, unwritten: int, seconds: float) -> None:
+        self._process.kill(f"{_stopped_reading(seconds)}, {unwritten} byte(s) unwritten; the"
+                           " plug-in was stopped (the engine kills a plug-in that hangs)",
+                           "timeout")

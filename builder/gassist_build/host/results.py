@@ -38,6 +38,8 @@ class Timeouts:
         terminate_grace: Wait after terminating before killing.
         heartbeat_timeout: Silence that gets a ``tethered`` V1 plug-in killed
             (None: the manifest's ``tether_config.heartbeat_timeout``, else 20).
+        stdin_write: A write to the plug-in's stdin may stay blocked this long
+            (the plug-in stopped reading it) before the plug-in is killed.
     """
 
     ping_interval: float | None = 2.0
@@ -51,6 +53,7 @@ class Timeouts:
     stdin_close_grace: float = 1.0
     terminate_grace: float = 1.0
     heartbeat_timeout: float | None = None
+    stdin_write: float = 5.0
 
     def scaled(self, **changes: Any) -> Timeouts:
         """A copy with some values changed."""

@@ -26,6 +26,7 @@ from .._platform import Platform, current_platform
 from ..errors import LaunchError
 from .results import Timeouts
 from .spec import PluginSpec
+from .writer import StdinWriter
 
 __all__ = ["ChildEvents", "ChildProcess", "ExitRecord", "default_log_dir", "describe_exit"]
 
@@ -48,6 +49,9 @@ class ChildEvents(Protocol):
 
     def on_exit(self, code: int) -> None:
         """The process has exited with ``code``."""
+
+    def on_write_stalled(self, unwritten: int, seconds: float) -> None:
+        """A write to stdin has been blocked for ``seconds`` (it stopped reading)."""
 
 
 class ExitRecord:
@@ -97,10 +101,13 @@ class ChildProcess:
         platform: How to launch and stop processes (the current OS by default).
         python: Interpreter for ``plugin.py`` (the current one by default).
         env: Extra environment variables for the plug-in.
+        write_limit: Seconds a write to stdin may stay blocked before
+            :meth:`ChildEvents.on_write_stalled` is told.
     """
 
     def __init__(self, spec: PluginSpec, *, log_dir: Path, platform: Platform | None = None,
-                 python: str | None = None, env: dict[str, str] | None = None) -> None:
+                 python: str | None = None, env: dict[str, str] | None = None,
+                 write_limit: float = 5.0) -> None:
         self.spec = spec
         self.log_dir = log_dir
         self.log_path = log_dir / f"{spec.name}.stderr.log"
@@ -111,7 +118,8 @@ class ChildProcess:
         self._stderr_file: IO[bytes] | None = None
         self._stderr_offset = 0
         self._reader: threading.Thread | None = None
-        self._write_lock = threading.Lock()
+        self._writer: StdinWriter | None = None
+        self._write_limit = write_limit
 
     @property
     def pid(self) -> int | None:
@@ -151,29 +159,30 @@ class ChildProcess:
         except OSError as exc:
             self._stderr_file.close()
             raise LaunchError(f"cannot start {argv[0]}: {exc.strerror or exc}") from exc
+        assert self.proc.stdin is not None
+        self._writer = StdinWriter(self.proc.stdin, self._write_limit, events.on_write_stalled,
+                                   self.spec.name)
+        self._writer.start()
         self._reader = threading.Thread(target=self._read_loop, args=(events,),
                                         name=f"gassist-reader-{self.spec.name}", daemon=True)
         self._reader.start()
 
     def write(self, data: bytes) -> bool:
-        """Write to stdin; False when the process is gone (the reader reports how it ended)."""
-        proc = self.proc
-        if proc is None or proc.stdin is None:
-            return False
-        with self._write_lock:
-            try:
-                proc.stdin.write(data)
-                proc.stdin.flush()
-            except (OSError, ValueError):
-                return False
-        return True
+        """Queue bytes for stdin and return at once; False when stdin is closed or broken.
+
+        The bytes are written by a thread of their own, so a plug-in that stops
+        reading blocks no caller (see :mod:`.writer`).
+        """
+        return self._writer is not None and self._writer.send(data)
+
+    def stdin_blocked_for(self) -> float:
+        """Seconds a write to stdin has been blocked (0 when none is)."""
+        return self._writer.blocked_for() if self._writer is not None else 0.0
 
     def close_stdin(self) -> None:
-        """Close stdin (a plug-in reading it sees end of stream)."""
-        proc = self.proc
-        if proc is not None and proc.stdin is not None:
-            with self._write_lock, contextlib.suppress(OSError):
-                proc.stdin.close()
+        """Close stdin after what is queued (a plug-in reading it sees end of stream)."""
+        if self._writer is not None:
+            self._writer.close()
 
     def kill_tree(self) -> None:
         """Kill the process and everything it started."""
