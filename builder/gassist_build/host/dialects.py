@@ -18,7 +18,9 @@ desynchronise the V2 length prefix, and naming each violation precisely.
 from __future__ import annotations
 
 import json
+import reprlib
 import struct
+import sys
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -264,6 +266,10 @@ class Dialect:
         except json.JSONDecodeError as exc:
             return Violation(f"reply is not valid JSON ({exc.msg} at byte {exc.pos}): "
                              f"{preview(body)}", body)
+        except RecursionError:
+            return Violation(f"reply is JSON nested too deeply to decode (arrays or objects"
+                             f" more than ~{sys.getrecursionlimit()} levels deep):"
+                             f" {preview(body)}", body)
         if not isinstance(value, dict):
             return Violation(f"reply is JSON but not an object: {preview(body)}", body)
         return value
@@ -423,7 +429,7 @@ class V2Dialect(Dialect):
             data = params.get("data")
             if not isinstance(data, str):
                 call.problems.append(f"stream.data is {_json_type(data)}, not text")
-                data = json.dumps(data, ensure_ascii=False)
+                data = _json_text(data)
             call.add_chunk(data)
             return
         host.calls.remove(call)
@@ -490,7 +496,7 @@ def _complete(call: PendingCall, params: dict[str, Any]) -> None:
     if data is None:
         data = ""
     if not isinstance(data, str):
-        text = json.dumps(data, ensure_ascii=False)
+        text = _json_text(data)
         call.fail("protocol", f"complete.data is {_json_type(data)}, not text: "
                   f"{_clip(text)} — engines show text only; return a string", data=text)
         return
@@ -616,7 +622,7 @@ class V1Dialect(Dialect):
         if "message" in msg and call is not None:
             message = msg["message"]
             call.add_chunk(message if isinstance(message, str)
-                           else json.dumps(message, ensure_ascii=False))
+                           else _json_text(message))
             return
         if not host.stopping:
             host.report_violation(f"message the engine does not understand: {_short(msg)}")
@@ -630,7 +636,7 @@ class V1Dialect(Dialect):
         host.calls.remove(call)
         message = msg.get("message", "")
         if not isinstance(message, str):
-            text = json.dumps(message, ensure_ascii=False)
+            text = _json_text(message)
             call.fail("protocol", f"message is {_json_type(message)}, not text: "
                       f"{_clip(text)} — engines show text only", data=text)
             return
@@ -674,4 +680,13 @@ def _clip(text: str, limit: int = 120) -> str:
 
 
 def _short(msg: dict[str, Any]) -> str:
-    return preview(json.dumps(msg, ensure_ascii=False).encode("utf-8"), 120)
+    return preview(_json_text(msg).encode("utf-8"), 120)
+
+
+def _json_text(value: Any) -> str:
+    """``value`` as JSON text for messages; a short repr when it cannot be encoded."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (RecursionError, ValueError, TypeError):
+        # Decoded at the edge of the recursion limit, a value may not encode again.
+        return reprlib.repr(value)

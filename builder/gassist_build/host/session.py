@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .results import CallOutcome, ChunkSink, EventSink, HostEvent
@@ -228,14 +229,32 @@ class Session:
         self.message_times: deque[float] = deque(maxlen=4096)
 
     def receive(self, data: bytes) -> None:
-        """Decode and route bytes from the plug-in's stdout."""
-        for item in self.dialect.feed(data):
-            self._handle(item)
+        """Decode and route bytes from the plug-in's stdout.
+
+        Never raises: the reader thread that calls it must survive any bytes,
+        so what the host itself fails to handle is reported as a violation.
+        """
+        self._apply(lambda: self.dialect.feed(data))
 
     def end_of_stream(self) -> None:
-        """Report what the plug-in left half-sent when its stdout closed."""
-        for item in self.dialect.finish():
-            self._handle(item)
+        """Report what the plug-in left half-sent when its stdout closed (never raises)."""
+        self._apply(self.dialect.finish)
+
+    def _apply(self, decode: Callable[[], list[Incoming]]) -> None:
+        try:
+            items = decode()
+        except Exception as exc:
+            log.exception("decoding the plug-in's output failed")
+            self.report_violation(f"the host could not decode the plug-in's output"
+                                  f" ({type(exc).__name__}: {exc})")
+            return
+        for item in items:
+            try:
+                self._handle(item)
+            except Exception as exc:
+                log.exception("handling a message from the plug-in failed")
+                self.report_violation(f"the host could not handle a message from the plug-in"
+                                      f" ({type(exc).__name__}: {exc})")
 
     def report_violation(self, text: str) -> None:
         """Record a protocol violation; the calls waiting on the stream fail."""
