@@ -23,19 +23,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._errors import CommandError, ConfigError, GAssistError, RegistrationError
-from ._introspect import Range
 from ._plugin import Plugin
 
 if TYPE_CHECKING:
     from ._config import setting
     from ._context import Context, LogLevel, SystemInfo
+    from ._hints import Range
 
 __version__ = "0.1.0"
 
 # Imported on first use (PEP 562), so a plug-in that never names them answers
 # ``initialize`` without compiling their modules.
 _ON_FIRST_USE = {"Context": "_context", "LogLevel": "_context", "SystemInfo": "_context",
-                 "setting": "_config"}
+                 "Range": "_hints", "setting": "_config"}
 
 
 def __getattr__(name: str) -> Any:

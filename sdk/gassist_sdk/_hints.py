@@ -6,6 +6,7 @@
 ``float``/``bool`` parameters itself and calls on this module for the rest,
 still at registration: a plug-in whose commands take only plain values never
 loads it, and one with a hint nothing here can serve fails at import time.
+:class:`Range` lives here too (``from gassist_sdk import Range`` loads it).
 """
 
 from __future__ import annotations
@@ -15,9 +16,31 @@ from enum import Enum
 from typing import Any
 
 from ._errors import RegistrationError
-from ._introspect import _SIMPLE, EMPTY, ParamSpec, Range, _param_from_hint
+from ._introspect import _SIMPLE, EMPTY, ParamSpec, _param_from_hint
 
-__all__ = ["annotation_metadata", "param_of_rich_type"]
+__all__ = ["Range", "annotation_metadata", "param_of_rich_type"]
+
+
+class Range:
+    """Bounds for a number parameter, used as ``Annotated[int, Range(0, 100)]``.
+
+    Enforced before the handler runs and stated in the manifest description.
+    """
+
+    __slots__ = ("max", "min")
+
+    def __init__(self, min: float | None = None, max: float | None = None) -> None:
+        self.min = min
+        self.max = max
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Range) and (self.min, self.max) == (other.min, other.max)
+
+    def __hash__(self) -> int:
+        return hash((self.min, self.max))
+
+    def __repr__(self) -> str:
+        return f"Range({self.min!r}, {self.max!r})"
 
 
 def annotation_metadata(hint: Any) -> tuple[Any, list[str], float | None, float | None]:

@@ -23,7 +23,7 @@ from ._errors import RegistrationError
 if TYPE_CHECKING:
     from enum import Enum
 
-__all__ = ["CommandSpec", "ParamSpec", "Range", "inspect_command", "parse_docstring"]
+__all__ = ["CommandSpec", "ParamSpec", "inspect_command", "parse_docstring"]
 
 RESERVED_PREFIX = "rise_"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -39,28 +39,6 @@ EMPTY: Any = _Empty()
 """Marks a parameter or field without a default (like ``EMPTY``)."""
 
 # Plain classes rather than dataclasses: every import costs plug-in start-up time.
-
-
-class Range:
-    """Bounds for a number parameter, used as ``Annotated[int, Range(0, 100)]``.
-
-    Enforced before the handler runs and stated in the manifest description.
-    """
-
-    __slots__ = ("max", "min")
-
-    def __init__(self, min: float | None = None, max: float | None = None) -> None:
-        self.min = min
-        self.max = max
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Range) and (self.min, self.max) == (other.min, other.max)
-
-    def __hash__(self) -> int:
-        return hash((self.min, self.max))
-
-    def __repr__(self) -> str:
-        return f"Range({self.min!r}, {self.max!r})"
 
 
 class ParamSpec:

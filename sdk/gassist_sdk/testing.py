@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._framing import EndMarkerFramer, LengthPrefixFramer
+from ._memory import MemoryPipe
 from ._plugin import Plugin
-from ._transport import MemoryPipe
 
 __all__ = ["CallResult", "PluginClient", "collect_v1", "collect_v2", "plugin_client"]
 
