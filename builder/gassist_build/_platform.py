@@ -198,6 +198,10 @@ WINDOWS_RESERVED_NAMES = frozenset(
 # Where the G-Assist engine looks for plug-ins, below %PROGRAMDATA%.
 WINDOWS_PLUGINS_SUBDIR = ("NVIDIA Corporation", "nvtopps", "rise", "plugins")
 PLUGINS_DIR_ENV = "GASSIST_PLUGINS_DIR"
+# Longer names cannot be folder names once the engine's folder, the executable's
+# "g-assist-plugin-" prefix and the install's scratch suffix are added (file systems
+# allow 255 bytes a name, Windows paths about 260 characters).
+MAX_NAME_LENGTH = 64
 
 
 def invocation_name_problem(name: str) -> str | None:
@@ -213,6 +217,9 @@ def invocation_name_problem(name: str) -> str | None:
             f"{name!r} is not a valid plug-in name: start with a letter, then use only"
             " letters, digits, '_' and '-' (users say it aloud: 'Hey <name>, ...')"
         )
+    if len(name) > MAX_NAME_LENGTH:
+        return (f"the name {name[:20]!r}... is too long ({len(name)} characters); use at most"
+                f" {MAX_NAME_LENGTH}")
     if name.lower() in WINDOWS_RESERVED_NAMES:
         return f"{name!r} is reserved by Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
     return None

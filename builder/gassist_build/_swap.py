@@ -8,6 +8,13 @@ current folder is renamed aside, the staging folder renamed into place, and the 
 deleted; if the second rename fails the first is undone. The target is never left
 half-written, and a failure leaves it as it was.
 
+A process killed between the two renames leaves the target missing and both folders
+beside it; :meth:`FolderSwap.recover` (run first by the next build, install or
+uninstall) puts the one moved aside back, or, when the target is there, hands the
+aside folder to a ``keep`` function (the install takes the user's files from it)
+before deleting it, and deletes staging folders left by earlier runs. One command at
+a time per target is assumed: a leftover is anything not of this process.
+
 Renames go through :func:`gassist_build._platform.rename_dir` (looked up on each call),
 which retries while Windows holds a folder locked and which tests replace to simulate a
 locked or failing folder.
@@ -16,19 +23,59 @@ locked or failing folder.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
 from . import _platform
 
-__all__ = ["FolderSwap", "remove_tree", "sibling"]
+__all__ = ["FolderSwap", "leftovers", "recover", "remove_tree", "sibling"]
+
+# Receives a folder left aside by an interrupted run and the target, before the former is
+# deleted: the place to carry what must survive into the target.
+Keep = Callable[[Path, Path], object]
 
 
 def sibling(target: Path, tag: str) -> Path:
     """A hidden scratch path beside ``target`` that is this process's own."""
     return target.parent / f".{target.name}.{tag}-{os.getpid()}"
+
+
+def leftovers(target: Path, tags: Sequence[str]) -> list[Path]:
+    """Scratch folders beside ``target`` named with one of ``tags``, newest first."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:{'|'.join(map(re.escape, tags))})-\d+")
+    if not target.parent.is_dir():
+        return []
+    found = [p for p in target.parent.iterdir() if pattern.fullmatch(p.name)]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def recover(target: Path, *, staging: Sequence[str], aside: Sequence[str],
+            keep: Keep | None = None) -> list[str]:
+    """Finish what interrupted swaps of ``target`` left; return what was done, for the user.
+
+    Args:
+        target: The folder swapped.
+        staging: Tags of staging folders (deleted: an interrupted run never committed them).
+        aside: Tags of folders holding a previous version moved aside.
+        keep: Called with each aside folder and the target before that folder is deleted.
+    """
+    done: list[str] = []
+    for folder in leftovers(target, staging):
+        remove_tree(folder)
+    for folder in leftovers(target, aside):
+        if not target.exists() and not target.is_symlink():
+            _platform.rename_dir(folder, target)
+            done.append(f"restored {target} from {folder.name}, left by an interrupted run")
+            continue
+        if keep is not None:
+            keep(folder, target)
+        if remove_tree(folder):
+            done.append(f"deleted {folder.name}, left by an interrupted run")
+    return done
 
 
 def remove_tree(folder: Path) -> bool:
@@ -65,7 +112,18 @@ class FolderSwap:
         self.target = target
         self.staging = sibling(target, staging)
         self.aside = sibling(target, aside)
+        self._tags = (staging, aside)
         self.failed_step: Literal["aside", "in"] | None = None
+
+    def recover(self, keep: Keep | None = None, *, also: Sequence[str] = ()) -> list[str]:
+        """Finish earlier interrupted swaps of the target (:func:`recover`).
+
+        Args:
+            keep: Takes what must survive from a folder left aside.
+            also: More tags of aside folders (another command's, such as uninstall's).
+        """
+        return recover(self.target, staging=[self._tags[0]], aside=[self._tags[1], *also],
+                       keep=keep)
 
     def __enter__(self) -> FolderSwap:
         remove_tree(self.staging)

@@ -7,12 +7,19 @@ An install never leaves a half-copied plug-in and never loses the user's setting
 1. the built folder is copied to a staging folder beside the target
    (``plugins/.<name>.installing-<pid>``), so the final step is a rename on one
    file system;
-2. the user's ``config.json`` from the current install is carried into the
-   staging folder; keys that are new in ``config.example.json`` are added (with
-   their ``//`` comment), and existing values are never changed;
+2. the user's files (:data:`gassist_build._files.USER_STATE`: settings, tokens,
+   keys, caches, logs) are carried from the current install into the staging
+   folder as they are (a link stays a link); in ``config.json`` keys that are new
+   in ``config.example.json`` are added (with their ``//`` comment), and existing
+   values are never changed;
 3. the current install is renamed aside, the staging folder renamed into place,
    and the old one deleted (:class:`gassist_build._swap.FolderSwap`). If the
-   second rename fails the first is undone.
+   second rename fails the first is undone; if the process is killed between the
+   two, the next install or uninstall puts the old folder back first.
+
+Only a folder ``gassist-build build`` made is installed (``force`` takes any), and it
+is copied under the one link and name rule of :mod:`gassist_build._tree`, without
+the files that are never shipped.
 
 On Windows a folder cannot be renamed while the plug-in's executable runs: that
 failure is reported as "close G-Assist" and the previous install stays as it was.
@@ -24,13 +31,24 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import _platform
-from ._files import AUTH_FILE, CONFIG_EXAMPLE_FILE, CONFIG_FILE, count_files, read_json_object
+from ._files import (
+    CONFIG_EXAMPLE_FILE,
+    CONFIG_FILE,
+    INSTALL_STAMP,
+    build_output_problem,
+    count_files,
+    executable_problem,
+    never_shipped,
+    read_json_object,
+    user_state,
+)
 from ._steps import StepLog, format_size
-from ._swap import FolderSwap, remove_tree, sibling
+from ._swap import FolderSwap, recover, remove_tree, sibling
+from ._tree import copy_tree
 from .errors import InstallError
 
 __all__ = [
@@ -44,11 +62,9 @@ __all__ = [
     "uninstall_plugin",
 ]
 
-# Files a user (or the plug-in itself, e.g. OAuth tokens) writes into the installed
-# folder and that a new build must not take away. config.json is merged; the
-# others are carried over unchanged when the new build does not ship them.
-CARRIED_FILES = (AUTH_FILE,)
 COMMENT_PREFIX = "//"
+# Scratch folders of install (staging, previous version) and uninstall, beside the target.
+_STAGING, _REPLACED, _REMOVING = "installing", "replaced", "removing"
 
 
 @dataclass
@@ -109,19 +125,21 @@ class UninstallResult:
     Attributes:
         name: The plug-in removed.
         path: Its folder.
-        kept_config: True when ``config.json`` was left in the folder.
+        kept_config: True when the user's files were left in the folder.
+        kept: Those files and folders, relative to ``path``.
     """
 
     name: str
     path: Path
     kept_config: bool
+    kept: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One sentence telling the user what happened."""
         if self.kept_config:
             return (
-                f"Uninstalled {self.name}; kept your settings in {self.path / CONFIG_FILE}"
-                " (use --purge to delete them too)."
+                f"Uninstalled {self.name}; kept your files in {self.path}"
+                f" ({', '.join(self.kept)}; use --purge to delete them too)."
             )
         return f"Uninstalled {self.name} and deleted {self.path}."
 
@@ -172,7 +190,7 @@ def _manifest_version(folder: Path) -> str:
     return version if isinstance(version, str) else ""
 
 
-def _check_dist(dist: Path) -> str:
+def _check_dist(dist: Path, *, force: bool) -> str:
     if not dist.is_dir():
         raise InstallError(f"{dist} is not a folder; pass the folder `gassist-build build` made"
                            " (dist/<name>)")
@@ -186,6 +204,9 @@ def _check_dist(dist: Path) -> str:
     if manifest is None:
         raise InstallError(f"{manifest_path} is not a JSON object; rebuild the plug-in")
     executable = manifest.get("executable")
+    outside = executable_problem(dist, executable) if isinstance(executable, str) else None
+    if outside:
+        raise InstallError(f"{manifest_path}: executable {outside}; nothing was installed")
     if not isinstance(executable, str) or not (dist / executable).is_file():
         raise InstallError(
             f"{manifest_path} names executable {executable!r}, which is not in {dist};"
@@ -195,6 +216,9 @@ def _check_dist(dist: Path) -> str:
     problem = _platform.invocation_name_problem(dist.name)
     if problem:
         raise InstallError(f"cannot install {dist}: {problem}")
+    problem = None if force else build_output_problem(dist)
+    if problem:
+        raise InstallError(problem)
     return dist.name
 
 
@@ -219,12 +243,55 @@ def _no_permission(folder: Path) -> str:
     )
 
 
+def user_files(folder: Path) -> list[PurePosixPath]:
+    """The user's files and folders in an installed ``folder`` (links not followed)."""
+    found: list[PurePosixPath] = []
+    for top, dirs, files in os.walk(folder):
+        base = PurePosixPath(Path(top).relative_to(folder).as_posix())
+        for name in sorted(files + dirs):
+            if user_state(base / name) is not None:
+                found.append(base / name)
+        dirs[:] = sorted(d for d in dirs if user_state(base / d) is None)
+    return found
+
+
+def _copy_user_files(source: Path, dest: Path) -> None:
+    """Copy the user's files from ``source`` over ``dest``, as they are (links stay links)."""
+    for relative in user_files(source):
+        if relative.as_posix() == CONFIG_FILE:
+            continue  # merged by _carry_user_files
+        old, new = source / relative.as_posix(), dest / relative.as_posix()
+        new.parent.mkdir(parents=True, exist_ok=True)
+        if old.is_dir() and not old.is_symlink():
+            shutil.copytree(old, new, symlinks=True, dirs_exist_ok=True)
+        else:
+            shutil.copy2(old, new, follow_symlinks=False)
+
+
+def _move_user_files(source: Path, dest: Path) -> list[str]:
+    """Move the user's files that ``dest`` lacks from ``source`` into it; list those moved."""
+    moved: list[str] = []
+    for relative in user_files(source):
+        new = dest / relative.as_posix()
+        if new.exists() or new.is_symlink():
+            continue
+        new.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source / relative.as_posix(), new)
+        moved.append(relative.as_posix())
+    return moved
+
+
+def _recover(target: Path, log: StepLog) -> None:
+    """Finish an install or uninstall of ``target`` that was killed half-way."""
+    for note in recover(target, staging=[_STAGING], aside=[_REPLACED, _REMOVING],
+                        keep=_move_user_files):
+        log.warn(note)
+
+
 def _carry_user_files(target: Path, stage: Path, log: StepLog) -> tuple[str, list[str]]:
-    """Bring the user's settings from ``target`` (current install) into ``stage``."""
-    for name in CARRIED_FILES:
-        old = target / name
-        if old.is_file() and not (stage / name).exists():
-            shutil.copy2(old, stage / name)
+    """Bring the user's files from ``target`` (current install) into ``stage``."""
+    if target.is_dir():
+        _copy_user_files(target, stage)
     example_path = stage / CONFIG_EXAMPLE_FILE
     user_path = target / CONFIG_FILE
     staged_path = stage / CONFIG_FILE
@@ -257,7 +324,9 @@ def _carry_user_files(target: Path, stage: Path, log: StepLog) -> tuple[str, lis
 
 def _copy_dist(dist: Path, stage: Path) -> None:
     try:
-        shutil.copytree(dist, stage, symlinks=False)
+        copy_tree(dist, stage, InstallError, skip=never_shipped)
+        stamp = {"name": dist.name, "version": _manifest_version(dist)}
+        (stage / INSTALL_STAMP).write_text(json.dumps(stamp) + "\n", encoding="utf-8")
     except PermissionError:
         raise InstallError(_no_permission(stage.parent)) from None
     except (OSError, shutil.Error) as exc:
@@ -278,6 +347,7 @@ def install_plugin(
     dist: str | Path,
     plugins_dir: str | Path | None = None,
     *,
+    force: bool = False,
     log: StepLog | None = None,
 ) -> InstallResult:
     """Install (or replace) a built plug-in, keeping the user's ``config.json``.
@@ -287,6 +357,7 @@ def install_plugin(
             the plug-in's invocation name.
         plugins_dir: The G-Assist plug-ins folder; defaults to
             :func:`gassist_build._platform.default_plugins_dir`.
+        force: Install a folder that ``gassist-build build`` did not make.
         log: Receives progress and warnings (silent if omitted).
 
     Returns:
@@ -300,11 +371,13 @@ def install_plugin(
     dist = Path(dist).resolve()
     plugins = Path(plugins_dir) if plugins_dir is not None else _platform.default_plugins_dir()
     plugins = plugins.resolve()
-    name = _check_dist(dist)
-    target = plugins / name
+    target = plugins / dist.name
     if dist == target:
-        raise InstallError(f"{dist} is already the installed copy; install from dist/{name}")
+        raise InstallError(f"{dist} is already the installed copy; install from"
+                           f" dist/{dist.name}")
+    name = _check_dist(dist, force=force)
     _prepare_plugins_dir(plugins)
+    _recover(target, log)
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise InstallError(
             f"{target} exists and is not a plug-in folder (a file or link is in the way);"
@@ -312,7 +385,7 @@ def install_plugin(
         )
     previous = _manifest_version(target) if target.is_dir() else None
 
-    with FolderSwap(target, staging="installing", aside="replaced") as swap:
+    with FolderSwap(target, staging=_STAGING, aside=_REPLACED) as swap:
         with log.step(f"Copy {name} into {plugins}"):
             _copy_dist(dist, swap.staging)
             config, added = _carry_user_files(target, swap.staging, log)
@@ -340,7 +413,10 @@ def install_plugin(
 def uninstall_plugin(
     name: str, plugins_dir: str | Path | None = None, *, purge: bool = False
 ) -> UninstallResult:
-    """Remove an installed plug-in, keeping its ``config.json`` unless ``purge``.
+    """Remove an installed plug-in, keeping the user's files in its folder unless ``purge``.
+
+    The user's files are :data:`gassist_build._files.USER_STATE` (settings, tokens, keys,
+    caches, logs).
 
     Raises:
         InstallError: The plug-in is not installed, or is running (nothing removed).
@@ -350,16 +426,17 @@ def uninstall_plugin(
         raise InstallError(problem)
     plugins = Path(plugins_dir) if plugins_dir is not None else _platform.default_plugins_dir()
     target = plugins.resolve() / name
+    _recover(target, StepLog())
     if target.is_symlink() or not target.is_dir():
         raise InstallError(f"{name} is not installed in {plugins} (no folder {target})")
-    trash = sibling(target, "removing")
+    trash = sibling(target, _REMOVING)
     try:
         _platform.rename_dir(target, trash)
     except PermissionError:
         raise InstallError(f"{name} was not removed: " + _platform.locked_hint(target)) from None
-    keep = not purge and (trash / CONFIG_FILE).is_file()
-    if keep:
+    kept: list[str] = []
+    if not purge and user_files(trash):
         target.mkdir()
-        os.replace(trash / CONFIG_FILE, target / CONFIG_FILE)
+        kept = _move_user_files(trash, target)
     remove_tree(trash)
-    return UninstallResult(name=name, path=target, kept_config=keep)
+    return UninstallResult(name=name, path=target, kept_config=bool(kept), kept=tuple(kept))

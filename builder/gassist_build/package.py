@@ -6,8 +6,10 @@ The archive holds one top-level folder named after the plug-in, so unzipping it
 into the plug-ins folder installs it. The same input always gives the same
 bytes: entries are sorted, timestamps fixed (``SOURCE_DATE_EPOCH`` when set,
 else 1980-01-01, the earliest a zip can hold), permissions normalised and the
-compression level pinned. A ``config.json`` is never packed: it holds the
-packer's own settings and possibly secrets.
+compression level pinned. Only a folder ``gassist-build build`` made is packed
+(``force`` takes any other), under the one link and name rule of
+:mod:`gassist_build._tree`; settings, keys, logs, caches and temporary files
+(:func:`gassist_build._files.never_shipped`) are left out at every depth.
 """
 
 from __future__ import annotations
@@ -19,18 +21,17 @@ import stat
 import time
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import _platform
-from ._files import USER_FILES
+from ._files import build_output_problem, executable_problem, never_shipped
 from ._steps import format_size
+from ._tree import walk_files
 from .errors import PackageError
 
 __all__ = ["PackageResult", "package_plugin"]
 
 _EARLIEST_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-# Never shipped to other people, whatever the folder holds.
-_NEVER_PACKED = frozenset(USER_FILES)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class PackageResult:
         sha256: Hex digest of the archive.
         files: Number of files packed.
         size: Size of the archive in bytes.
-        skipped: Files left out because they hold user settings.
+        skipped: Files left out because they are never shipped (settings, keys, logs...).
     """
 
     archive: Path
@@ -60,7 +61,8 @@ class PackageResult:
             f"sha256 {self.sha256}  (also in {self.checksum_file.name})"
         )
         if self.skipped:
-            text += "\nLeft out (user settings, never shared): " + ", ".join(self.skipped)
+            text += ("\nLeft out (settings, keys, logs, temporary files; never shared): "
+                     + ", ".join(self.skipped))
         return text
 
 
@@ -73,7 +75,7 @@ def _zip_time() -> tuple[int, int, int, int, int, int]:
     return _EARLIEST_ZIP_TIME
 
 
-def _read_version(dist: Path) -> str:
+def _read_version(dist: Path, *, force: bool) -> str:
     """The version in ``dist/manifest.json``, after checking ``dist`` is a built plug-in."""
     manifest_path = dist / "manifest.json"
     if not manifest_path.is_file():
@@ -88,38 +90,46 @@ def _read_version(dist: Path) -> str:
     problem = _platform.invocation_name_problem(dist.name)
     if problem:
         raise PackageError(problem)
+    executable = manifest.get("executable") if isinstance(manifest, dict) else None
+    outside = executable_problem(dist, executable) if isinstance(executable, str) else None
+    if outside:
+        raise PackageError(f"{manifest_path}: executable {outside}; nothing was packed")
+    problem = None if force else build_output_problem(dist)
+    if problem:
+        raise PackageError(problem)
     version = manifest.get("version") if isinstance(manifest, dict) else None
     if not isinstance(version, str) or not version.strip():
         raise PackageError(f"{manifest_path} has no version; set one in Plugin(..., version=)")
     return version
 
 
-def _packed_files(dist: Path) -> tuple[list[Path], list[str]]:
-    """The files to pack, in archive order, and the user-settings files left out."""
-    entries: list[Path] = []
+def _packed_files(dist: Path) -> tuple[list[tuple[PurePosixPath, Path]], list[str]]:
+    """The files to pack (archive name, real file), in archive order, and those left out."""
     skipped: list[str] = []
-    for path in sorted(dist.rglob("*"), key=lambda p: p.relative_to(dist).as_posix()):
-        relative = path.relative_to(dist)
-        if path.is_symlink():
-            raise PackageError(f"{path} is a symbolic link; a shared plug-in must hold real"
-                               " files")
-        if not path.is_file():
-            continue
-        if relative.as_posix() in _NEVER_PACKED:
-            skipped.append(relative.as_posix())
-            continue
-        if "__pycache__" in relative.parts:
-            continue
-        entries.append(path)
-    return entries, skipped
+
+    def left_out(relative: PurePosixPath) -> str | None:
+        pattern = never_shipped(relative)
+        if pattern is not None and pattern != "__pycache__":
+            skipped.extend(_files_below(dist, relative))
+        return pattern
+
+    entries = list(walk_files(dist, PackageError, skip=left_out))
+    return entries, sorted(skipped)
 
 
-def _write_zip(archive: Path, dist: Path, entries: list[Path]) -> None:
+def _files_below(dist: Path, relative: PurePosixPath) -> list[str]:
+    path = dist / relative.as_posix()
+    if path.is_dir() and not path.is_symlink():
+        return [p.relative_to(dist).as_posix() for p in path.rglob("*") if p.is_file()]
+    return [relative.as_posix()]
+
+
+def _write_zip(archive: Path, dist: Path, entries: list[tuple[PurePosixPath, Path]]) -> None:
     """Write ``entries`` under ``<name>/`` into ``archive`` with fixed times and modes."""
     date_time = _zip_time()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for path in entries:
-            info = zipfile.ZipInfo(f"{dist.name}/{path.relative_to(dist).as_posix()}", date_time)
+        for relative, path in entries:
+            info = zipfile.ZipInfo(f"{dist.name}/{relative.as_posix()}", date_time)
             executable = path.stat().st_mode & stat.S_IXUSR
             info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -127,18 +137,20 @@ def _write_zip(archive: Path, dist: Path, entries: list[Path]) -> None:
             zf.writestr(info, path.read_bytes(), compresslevel=9)
 
 
-def package_plugin(dist: str | Path, out: str | Path | None = None) -> PackageResult:
+def package_plugin(dist: str | Path, out: str | Path | None = None, *,
+                   force: bool = False) -> PackageResult:
     """Write ``<name>-<version>.zip`` and its ``.sha256`` for a built plug-in folder.
 
     Args:
         dist: The built plug-in (``dist/<name>``), holding manifest.json.
         out: Folder for the archive; defaults to the folder holding ``dist``.
+        force: Pack a folder that ``gassist-build build`` did not make.
 
     Raises:
         PackageError: ``dist`` is not a built plug-in or the archive cannot be written.
     """
     dist = Path(dist).resolve()
-    version = _read_version(dist)
+    version = _read_version(dist, force=force)
     out_dir = Path(out).resolve() if out is not None else dist.parent
     archive = out_dir / f"{dist.name}-{version}.zip"
     if archive.is_relative_to(dist):

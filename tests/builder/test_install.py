@@ -37,8 +37,10 @@ def make_dist(
     version: str = "1.0.0",
     example: dict[str, object] | None = None,
     extra: dict[str, str] | None = None,
+    *,
+    stamp: bool = True,
 ) -> Path:
-    """A built plug-in folder as `gassist-build build` leaves it."""
+    """A built plug-in folder as `gassist-build build` leaves it (with its build stamp)."""
     dist = root / "dist" / name
     shutil.rmtree(dist, ignore_errors=True)
     (dist / "libs" / "gassist_sdk").mkdir(parents=True)
@@ -56,7 +58,11 @@ def make_dist(
     (dist / "manifest.json").write_text(json.dumps(manifest, indent=2))
     if example is not None:
         (dist / "config.example.json").write_text(json.dumps(example, indent=2))
+    if stamp:
+        (dist / "libs" / ".gassist-build.json").write_text(json.dumps(
+            {"builtBy": "gassist-build", "name": name, "version": version, "mode": "source"}))
     for rel, text in (extra or {}).items():
+        (dist / rel).parent.mkdir(parents=True, exist_ok=True)
         (dist / rel).write_text(text)
     return dist
 

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 from .. import _platform
+from .._tree import copy_tree
 from ..errors import BuildError
 from . import freeze
 from .mode import BuildJob, Mode, Staged, runtime_dir
@@ -65,9 +66,5 @@ class ExeMode:
             if self.onefile:
                 shutil.copy2(frozen / executable, stage / executable)
             else:
-                for item in (frozen / exe_base).iterdir():
-                    if item.is_dir():
-                        shutil.copytree(item, stage / item.name, symlinks=True)
-                    else:
-                        shutil.copy2(item, stage / item.name)
+                copy_tree(frozen / exe_base, stage, BuildError)
         return Staged(executable, spec)

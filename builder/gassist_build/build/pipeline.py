@@ -25,13 +25,14 @@ import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import _platform
-from .._files import CONFIG_EXAMPLE_FILE, count_files
+from .._files import BUILD_STAMP, CONFIG_EXAMPLE_FILE, count_files, never_shipped
 from .._steps import StepLog, StepTime, format_size
 from .._swap import FolderSwap
+from .._tree import inside, walk_files
 from ..errors import BuildError
 from ..manifest.probe import ManifestCommandError, render_manifest, run_manifest_command
 from .config import shipped_example
@@ -112,6 +113,28 @@ def plugin_modules(src: Path) -> list[Path]:
     return found
 
 
+def _check_inputs(src: Path, modules: list[Path], log: StepLog) -> None:
+    """Refuse links that leave ``src`` and names Windows misreads; say what stays out.
+
+    The same rule (:mod:`gassist_build._tree`) applies again when the files are copied;
+    checking here first covers the exe mode too, where PyInstaller reads the code.
+    """
+    for name in (CONFIG_EXAMPLE_FILE, "requirements.txt"):
+        if (src / name).is_symlink():
+            inside(src, src / name, BuildError)
+
+    def left_out(relative: PurePosixPath) -> str | None:
+        pattern = never_shipped(relative)
+        if pattern is not None and pattern != "__pycache__":
+            log.warn(f"{relative.as_posix()} is not shipped (it matches {pattern!r}: settings,"
+                     " keys, caches, logs and temporary files never leave your folder)")
+        return pattern
+
+    for module in modules:
+        for _ in walk_files(src, BuildError, start=module, skip=left_out):
+            pass
+
+
 def _build_mode(mode: Mode, onefile: bool) -> BuildMode:
     if mode not in ("source", "exe"):
         raise BuildError(f"unknown mode {mode!r}; use 'source' or 'exe'")
@@ -159,11 +182,20 @@ def _generate_manifest(src: Path, log: StepLog) -> dict[str, Any]:
     return manifest
 
 
-def _finish_stage(stage: Path, manifest: dict[str, Any], example: bytes | None) -> None:
-    """Add manifest.json and config.example.json to ``stage``, then validate the folder."""
+def _finish_stage(stage: Path, manifest: dict[str, Any], example: bytes | None,
+                  mode: Mode) -> None:
+    """Add manifest.json, config.example.json and the build stamp, then validate the folder.
+
+    The stamp (what ``package`` and ``install`` look for) goes into ``libs/``, the
+    build's own folder, in a source build, and beside the executable otherwise.
+    """
     (stage / "manifest.json").write_text(render_manifest(manifest), encoding="utf-8")
     if example is not None:
         (stage / CONFIG_EXAMPLE_FILE).write_bytes(example)
+    stamp = {"builtBy": "gassist-build", "name": manifest.get("name"),
+             "version": manifest.get("version"), "mode": mode}
+    home = stage / "libs" if (stage / "libs").is_dir() else stage
+    (home / BUILD_STAMP).write_text(render_manifest(stamp), encoding="utf-8")
     errors = [f for f in _validate(manifest, stage) if f.startswith("error")]
     if errors:
         raise BuildError("the built plug-in does not pass validation:\n  "
@@ -174,6 +206,7 @@ def _move_into_place(stage: Path, final: Path) -> None:
     """Replace ``final`` with ``stage``; ``final`` is never left half-written."""
     final.parent.mkdir(parents=True, exist_ok=True)
     with FolderSwap(final, staging="incoming", aside="old") as swap:
+        swap.recover()
         try:
             os.rename(stage, swap.staging)
         except OSError:
@@ -243,6 +276,7 @@ def build_plugin(
     with log.step("Read the plug-in folder"):
         _check_plugin_folder(src)
         modules = plugin_modules(src)
+        _check_inputs(src, modules, log)
         requirements = requirement_lines(src)
     with log.step("Generate and check the manifest"):
         manifest = _generate_manifest(src, log)
@@ -260,7 +294,7 @@ def build_plugin(
         staged = builder.stage(job, stage)
         with log.step("Write manifest.json and check the result"):
             manifest["executable"] = staged.executable
-            _finish_stage(stage, manifest, example)
+            _finish_stage(stage, manifest, example, mode)
         with log.step(f"Move into {final}"):
             _move_into_place(stage, final)
     finally:

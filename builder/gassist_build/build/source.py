@@ -6,17 +6,18 @@ with ``libs/`` holding the ``gassist_sdk`` runtime and the ``requirements.txt`` 
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
+from .._files import never_shipped
+from .._tree import copy_tree
+from ..errors import BuildError
 from .mode import RUNTIME, BuildJob, Mode, Staged, runtime_dir
 from .pip import pip_install
 
 __all__ = ["SourceMode"]
 
 _COMPILED_SUFFIXES = (".so", ".pyd", ".dylib", ".dll")
-_NO_BYTECODE = shutil.ignore_patterns("__pycache__", "*.py[co]")
 
 
 def _compiled_parts(libs: Path) -> dict[str, list[str]]:
@@ -29,12 +30,9 @@ def _compiled_parts(libs: Path) -> dict[str, list[str]]:
     return found
 
 
-def _copy_plugin_code(modules: list[Path], dest: Path) -> None:
+def _copy_plugin_code(src: Path, modules: list[Path], dest: Path) -> None:
     for module in modules:
-        if module.is_dir():
-            shutil.copytree(module, dest / module.name, ignore=_NO_BYTECODE)
-        else:
-            shutil.copy2(module, dest / module.name)
+        copy_tree(src, dest, BuildError, start=module, skip=never_shipped)
 
 
 class SourceMode:
@@ -61,6 +59,6 @@ class SourceMode:
                 )
         with job.log.step("Copy the runtime and the plug-in's code"):
             libs.mkdir(exist_ok=True)
-            shutil.copytree(runtime_dir(), libs / RUNTIME, ignore=_NO_BYTECODE)
-            _copy_plugin_code(job.modules, stage)
+            copy_tree(runtime_dir(), libs / RUNTIME, BuildError, skip=never_shipped)
+            _copy_plugin_code(job.src, job.modules, stage)
         return Staged("plugin.py")

@@ -23,10 +23,12 @@ from ..install import install_plugin, uninstall_plugin
     " %PROGRAMDATA%\\NVIDIA Corporation\\nvtopps\\rise\\plugins, elsewhere"
     " $XDG_DATA_HOME/gassist/plugins (~/.local/share/gassist/plugins).",
 )
-def install_command(dist_dir: Path, plugins_dir: Path | None) -> None:
-    """Install a built plug-in (dist/NAME), keeping your config.json."""
+@click.option("--force", is_flag=True,
+              help="Install a folder that `gassist-build build` did not make.")
+def install_command(dist_dir: Path, plugins_dir: Path | None, force: bool) -> None:
+    """Install a built plug-in (dist/NAME), keeping your config.json and other files."""
     console = Console(stderr=True)
-    result = install_plugin(dist_dir, plugins_dir, log=StepLog(console))
+    result = install_plugin(dist_dir, plugins_dir, force=force, log=StepLog(console))
     click.echo(result.summary())
 
 
@@ -34,7 +36,8 @@ def install_command(dist_dir: Path, plugins_dir: Path | None) -> None:
 @click.argument("name")
 @click.option("--plugins-dir", type=click.Path(path_type=Path), default=None,
               help="Plug-ins folder (same default as install).")
-@click.option("--purge", is_flag=True, help="Also delete the plug-in's config.json.")
+@click.option("--purge", is_flag=True,
+              help="Also delete your files (config.json, auth.json, keys, caches, logs).")
 def uninstall_command(name: str, plugins_dir: Path | None, purge: bool) -> None:
-    """Remove an installed plug-in; its config.json stays unless --purge."""
+    """Remove an installed plug-in; your config.json and other files stay unless --purge."""
     click.echo(uninstall_plugin(name, plugins_dir, purge=purge).summary())

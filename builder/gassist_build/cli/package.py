@@ -15,6 +15,8 @@ from ..package import package_plugin
 @click.argument("dist_dir", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Folder for the zip (default: beside DIST_DIR).")
-def package_command(dist_dir: Path, out: Path | None) -> None:
+@click.option("--force", is_flag=True,
+              help="Pack a folder that `gassist-build build` did not make.")
+def package_command(dist_dir: Path, out: Path | None, force: bool) -> None:
     """Pack a built plug-in into NAME-VERSION.zip with a .sha256 checksum."""
-    click.echo(package_plugin(dist_dir, out).summary())
+    click.echo(package_plugin(dist_dir, out, force=force).summary())

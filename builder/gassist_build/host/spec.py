@@ -18,6 +18,7 @@ from typing import Any
 
 from gassist_sdk._manifest import parameter_form
 
+from .._files import executable_problem
 from ..errors import ManifestError
 
 __all__ = ["FunctionSpec", "PluginSpec", "load_plugin_spec"]
@@ -128,6 +129,8 @@ def load_plugin_spec(folder: str | os.PathLike[str]) -> PluginSpec:
         raise ManifestError(f"{manifest_path} must hold a JSON object")
     if not isinstance(manifest.get("executable"), str) or not manifest["executable"]:
         raise ManifestError(f"{manifest_path} has no 'executable' to launch")
+    if problem := executable_problem(path, manifest["executable"]):
+        raise ManifestError(f"{manifest_path}: executable {problem}; nothing was started")
     raw_functions = manifest.get("functions", [])
     functions = tuple(
         FunctionSpec.from_manifest(f) for f in raw_functions if isinstance(f, dict)

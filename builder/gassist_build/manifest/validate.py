@@ -22,13 +22,14 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from gassist_sdk._manifest import parameter_form
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .._files import executable_problem
 from .._platform import INVOCATION_NAME, WINDOWS_RESERVED_NAMES
 from .probe import DEFAULT_TIMEOUT, ManifestCommandError, run_manifest_command
 from .schema import FUNCTION_KEYS, MANIFEST_SCHEMA, PARAMETER_TYPES, TOP_LEVEL_KEYS
@@ -517,23 +518,11 @@ def _check_executable(data: dict[str, Any], folder: Path) -> Iterator[Problem]:
     if not isinstance(executable, str) or not executable:
         return
     where = format_path(["executable"])
+    outside = executable_problem(folder, executable)
+    if outside:
+        yield Problem("error", where, outside, "executable-outside")
+        return
     posix = PurePosixPath(executable.replace("\\", "/"))
-    if posix.is_absolute() or PureWindowsPath(executable).drive:
-        yield Problem(
-            "error",
-            where,
-            f"{json.dumps(executable)} must be relative to the plug-in folder",
-            "executable-outside",
-        )
-        return
-    if ".." in posix.parts:
-        yield Problem(
-            "error",
-            where,
-            f"{json.dumps(executable)} must stay inside the plug-in folder",
-            "executable-outside",
-        )
-        return
     target = folder.joinpath(*posix.parts)
     if target.is_file():
         return
