@@ -243,7 +243,7 @@ def _no_permission(folder: Path) -> str:
     )
 
 
-def user_files(folder: Path) -> list[PurePosixPath]:
+def _user_files(folder: Path) -> list[PurePosixPath]:
     """The user's files and folders in an installed ``folder`` (links not followed)."""
     found: list[PurePosixPath] = []
     for top, dirs, files in os.walk(folder):
@@ -257,7 +257,7 @@ def user_files(folder: Path) -> list[PurePosixPath]:
 
 def _copy_user_files(source: Path, dest: Path) -> None:
     """Copy the user's files from ``source`` over ``dest``, as they are (links stay links)."""
-    for relative in user_files(source):
+    for relative in _user_files(source):
         if relative.as_posix() == CONFIG_FILE:
             continue  # merged by _carry_user_files
         old, new = source / relative.as_posix(), dest / relative.as_posix()
@@ -271,7 +271,7 @@ def _copy_user_files(source: Path, dest: Path) -> None:
 def _move_user_files(source: Path, dest: Path) -> list[str]:
     """Move the user's files that ``dest`` lacks from ``source`` into it; list those moved."""
     moved: list[str] = []
-    for relative in user_files(source):
+    for relative in _user_files(source):
         new = dest / relative.as_posix()
         if new.exists() or new.is_symlink():
             continue
@@ -283,8 +283,16 @@ def _move_user_files(source: Path, dest: Path) -> list[str]:
 
 def _recover(target: Path, log: StepLog) -> None:
     """Finish an install or uninstall of ``target`` that was killed half-way."""
-    for note in recover(target, staging=[_STAGING], aside=[_REPLACED, _REMOVING],
-                        keep=_move_user_files):
+    try:
+        done = recover(target, staging=[_STAGING], aside=[_REPLACED, _REMOVING],
+                       keep=_move_user_files)
+    except OSError as exc:
+        raise InstallError(
+            f"an interrupted install or uninstall left {target.name}'s folders beside"
+            f" {target}, and they could not be put back ({exc.strerror or exc}); nothing"
+            " was changed. " + _platform.locked_hint(target)
+        ) from None
+    for note in done:
         log.warn(note)
 
 
@@ -435,7 +443,7 @@ def uninstall_plugin(
     except PermissionError:
         raise InstallError(f"{name} was not removed: " + _platform.locked_hint(target)) from None
     kept: list[str] = []
-    if not purge and user_files(trash):
+    if not purge and _user_files(trash):
         target.mkdir()
         kept = _move_user_files(trash, target)
     remove_tree(trash)

@@ -206,7 +206,12 @@ def _move_into_place(stage: Path, final: Path) -> None:
     """Replace ``final`` with ``stage``; ``final`` is never left half-written."""
     final.parent.mkdir(parents=True, exist_ok=True)
     with FolderSwap(final, staging="incoming", aside="old") as swap:
-        swap.recover()
+        try:
+            swap.recover()
+        except OSError as exc:
+            why = exc.strerror or exc
+            raise BuildError(f"an interrupted build left folders beside {final} that could not"
+                             f" be put back ({why}); nothing was changed") from None
         try:
             os.rename(stage, swap.staging)
         except OSError:
