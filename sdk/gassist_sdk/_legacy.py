@@ -18,8 +18,8 @@ import os
 import time
 from typing import Any
 
+from ._endmarker import EndMarkerFramer
 from ._errors import InvalidRequest, ParseError
-from ._framing import EndMarkerFramer
 from ._jsonrpc import Message, Request, Response
 
 __all__ = ["V1Codec", "codec_for_plugin"]

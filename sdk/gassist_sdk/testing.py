@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._framing import EndMarkerFramer, LengthPrefixFramer
+from ._endmarker import EndMarkerFramer
+from ._framing import LengthPrefixFramer
 from ._memory import MemoryPipe
 from ._plugin import Plugin
 

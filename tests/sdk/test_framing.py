@@ -8,8 +8,9 @@ import json
 import struct
 
 import pytest
+from gassist_sdk._endmarker import EndMarkerFramer
 from gassist_sdk._errors import FrameError
-from gassist_sdk._framing import EndMarkerFramer, LengthPrefixFramer
+from gassist_sdk._framing import LengthPrefixFramer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -25,12 +25,9 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from gassist_sdk._endmarker import EndMarkerFramer
 from gassist_sdk._errors import FrameError
-from gassist_sdk._framing import (
-    MAX_FRAME_SIZE,
-    EndMarkerFramer,
-    LengthPrefixFramer,
-)
+from gassist_sdk._framing import MAX_FRAME_SIZE, LengthPrefixFramer
 
 from .. import __version__
 from .results import ChunkSink, Timeouts
