@@ -11,6 +11,7 @@ on Linux with a fake command runner.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import re
 import signal
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
@@ -27,7 +29,10 @@ __all__ = [
     "INVOCATION_NAME",
     "PLUGINS_DIR_ENV",
     "WINDOWS_RESERVED_NAMES",
+    "JobAccounting",
+    "JobLimits",
     "LaunchError",
+    "Leftover",
     "Platform",
     "PosixPlatform",
     "WindowsPlatform",
@@ -94,11 +99,52 @@ class Platform:
         """Stop the process and its children at once."""
         raise NotImplementedError  # pragma: no cover
 
+    def adopt(self, proc: subprocess.Popen[bytes]) -> None:
+        """Take charge of a process just started, so that its tree can be found later."""
+
+    def leftovers(self, proc: subprocess.Popen[bytes], *, pipes_open: bool) -> list[Leftover]:
+        """Processes of ``proc``'s tree still running after ``proc`` exited.
+
+        Args:
+            proc: A process that has exited (and been waited for).
+            pipes_open: Its stdout or stderr has not reached its end, so some
+                process still holds it.
+        """
+        return []
+
+    def kill_leftovers(self, proc: subprocess.Popen[bytes], leftovers: list[Leftover]) -> None:
+        """Kill what :meth:`leftovers` found."""
+
+    def release(self, proc: subprocess.Popen[bytes]) -> None:
+        """Forget an exited process (and free what :meth:`adopt` held for it)."""
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A process a plug-in started that still runs after the plug-in exited.
+
+    Attributes:
+        pid: Its process id, when known.
+        command: Its command line, or what is known of it.
+    """
+
+    pid: int | None
+    command: str
+
+    def describe(self) -> str:
+        """``pid 12 (python child.py)``, or the command alone without a pid."""
+        return f"pid {self.pid} ({self.command})" if self.pid is not None else self.command
+
 
 class PosixPlatform(Platform):
     """Linux and macOS: process groups and signals."""
 
     name = "posix"
+
+    def __init__(self, runner: CommandRunner = _run_quietly, proc_root: str = "/proc") -> None:
+        super().__init__(runner)
+        self._proc_root = proc_root
+        self._pipes: dict[int, frozenset[str]] = {}
 
     def _native_command(self, path: Path, suffix: str) -> list[str]:
         if suffix in (".bat", ".cmd"):
@@ -135,6 +181,37 @@ class PosixPlatform(Platform):
     def kill_tree(self, proc: subprocess.Popen[bytes]) -> None:
         self._signal_group(proc, signal.SIGKILL)
 
+    def adopt(self, proc: subprocess.Popen[bytes]) -> None:
+        # The pipes identify the tree's processes that left its group (a new session).
+        links = set()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    links.add(f"pipe:[{os.fstat(stream.fileno()).st_ino}]")
+        self._pipes[proc.pid] = frozenset(links)
+
+    def leftovers(self, proc: subprocess.Popen[bytes], *, pipes_open: bool) -> list[Leftover]:
+        pipes = self._pipes.get(proc.pid, frozenset()) if pipes_open else frozenset()
+        if os.path.isdir(self._proc_root):
+            return _proc_scan(self._proc_root, proc.pid, pipes)
+        # No /proc (macOS): the group is all that can be seen.
+        try:
+            os.killpg(proc.pid, 0)
+        except OSError:
+            return []
+        return [Leftover(None, f"processes in its process group {proc.pid}")]
+
+    def kill_leftovers(self, proc: subprocess.Popen[bytes], leftovers: list[Leftover]) -> None:
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        for leftover in leftovers:
+            if leftover.pid is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(leftover.pid, signal.SIGKILL)
+
+    def release(self, proc: subprocess.Popen[bytes]) -> None:
+        self._pipes.pop(proc.pid, None)
+
     @staticmethod
     def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
         try:
@@ -145,19 +222,82 @@ class PosixPlatform(Platform):
                 proc.send_signal(sig)
 
 
+class _BasicLimits(ctypes.Structure):
+    _fields_ = [("PerProcessUserTimeLimit", ctypes.c_int64),
+                ("PerJobUserTimeLimit", ctypes.c_int64),
+                ("LimitFlags", ctypes.c_uint32),
+                ("MinimumWorkingSetSize", ctypes.c_size_t),
+                ("MaximumWorkingSetSize", ctypes.c_size_t),
+                ("ActiveProcessLimit", ctypes.c_uint32),
+                ("Affinity", ctypes.c_size_t),
+                ("PriorityClass", ctypes.c_uint32),
+                ("SchedulingClass", ctypes.c_uint32)]
+
+
+class _IoCounters(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_uint64) for name in (
+        "ReadOperationCount", "WriteOperationCount", "OtherOperationCount",
+        "ReadTransferCount", "WriteTransferCount", "OtherTransferCount")]
+
+
+class JobLimits(ctypes.Structure):
+    """``JOBOBJECT_EXTENDED_LIMIT_INFORMATION``."""
+
+    _fields_ = [("BasicLimitInformation", _BasicLimits),
+                ("IoInfo", _IoCounters),
+                ("ProcessMemoryLimit", ctypes.c_size_t),
+                ("JobMemoryLimit", ctypes.c_size_t),
+                ("PeakProcessMemoryUsed", ctypes.c_size_t),
+                ("PeakJobMemoryUsed", ctypes.c_size_t)]
+
+
+class JobAccounting(ctypes.Structure):
+    """``JOBOBJECT_BASIC_ACCOUNTING_INFORMATION``."""
+
+    _fields_ = [("TotalUserTime", ctypes.c_int64),
+                ("TotalKernelTime", ctypes.c_int64),
+                ("ThisPeriodTotalUserTime", ctypes.c_int64),
+                ("ThisPeriodTotalKernelTime", ctypes.c_int64),
+                ("TotalPageFaultCount", ctypes.c_uint32),
+                ("TotalProcesses", ctypes.c_uint32),
+                ("ActiveProcesses", ctypes.c_uint32),
+                ("TotalTerminatedProcesses", ctypes.c_uint32)]
+
+
 class WindowsPlatform(Platform):
-    """Windows: ``cmd /c`` for batch files, ``taskkill /T`` for process trees."""
+    """Windows: ``cmd /c`` for batch files; a Job Object holds each plug-in's tree.
+
+    Every plug-in process is put in a Job Object that kills what it holds when
+    closed (``KILL_ON_JOB_CLOSE``), so whatever the plug-in starts is stopped
+    with it, and what is still running after it exited is counted. Without a
+    job (``kernel32`` unavailable, or assigning the process failed) trees are
+    stopped with ``taskkill /T``.
+
+    Args:
+        runner: Runs ``taskkill``.
+        comspec: The command interpreter for batch files.
+        kernel32: The kernel32 functions (``ctypes.WinDLL("kernel32")`` on
+            Windows by default; tests pass a fake).
+    """
 
     name = "windows"
     # Values of the Win32 constants, so this class also loads (and is tested) elsewhere.
     CREATE_NEW_PROCESS_GROUP = 0x00000200
     CREATE_NO_WINDOW = 0x08000000
+    JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x00002000
+    JOB_BASIC_ACCOUNTING = 1  # JobObjectBasicAccountingInformation
+    JOB_EXTENDED_LIMITS = 9  # JobObjectExtendedLimitInformation
 
     def __init__(
-        self, runner: CommandRunner = _run_quietly, comspec: str | None = None
+        self, runner: CommandRunner = _run_quietly, comspec: str | None = None,
+        kernel32: Any = None,
     ) -> None:
         super().__init__(runner)
         self._comspec = comspec or os.environ.get("COMSPEC", "cmd.exe")
+        if kernel32 is None and sys.platform == "win32":
+            kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        self._kernel32 = kernel32
+        self._jobs: dict[int, Any] = {}
 
     def _native_command(self, path: Path, suffix: str) -> list[str]:
         if suffix in (".bat", ".cmd"):
@@ -169,15 +309,98 @@ class WindowsPlatform(Platform):
     def popen_options(self) -> dict[str, Any]:
         return {"creationflags": self.CREATE_NEW_PROCESS_GROUP | self.CREATE_NO_WINDOW}
 
+    def adopt(self, proc: subprocess.Popen[bytes]) -> None:
+        k32 = self._kernel32
+        if k32 is None:
+            return
+        job = k32.CreateJobObjectW(None, None)
+        if not job:
+            return
+        limits = JobLimits()
+        limits.BasicLimitInformation.LimitFlags = self.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+        # A process started before this point is outside the job: the moment
+        # between creation and assignment is the one gap (Popen cannot start it suspended).
+        handle = int(getattr(proc, "_handle", 0))
+        if (k32.SetInformationJobObject(job, self.JOB_EXTENDED_LIMITS, ctypes.byref(limits),
+                                        ctypes.sizeof(limits))
+                and k32.AssignProcessToJobObject(job, handle)):
+            self._jobs[proc.pid] = job
+        else:
+            k32.CloseHandle(job)
+
     def terminate_tree(self, proc: subprocess.Popen[bytes]) -> None:
         # Console programs ignore WM_CLOSE, so a polite request is taskkill
         # without /F on the tree; it is followed by kill_tree if ignored.
         self._runner(["taskkill", "/T", "/PID", str(proc.pid)])
 
     def kill_tree(self, proc: subprocess.Popen[bytes]) -> None:
+        job = self._jobs.get(proc.pid)
+        if job is not None and self._kernel32.TerminateJobObject(job, 1):
+            return
         if self._runner(["taskkill", "/F", "/T", "/PID", str(proc.pid)]) != 0:
             with contextlib.suppress(OSError):
                 proc.kill()
+
+    def leftovers(self, proc: subprocess.Popen[bytes], *, pipes_open: bool) -> list[Leftover]:
+        job = self._jobs.get(proc.pid)
+        if job is None:
+            return []
+        counts = JobAccounting()
+        if not self._kernel32.QueryInformationJobObject(
+                job, self.JOB_BASIC_ACCOUNTING, ctypes.byref(counts), ctypes.sizeof(counts),
+                None):
+            return []
+        active = counts.ActiveProcesses
+        return [Leftover(None, f"{active} process(es) it started")] if active else []
+
+    def kill_leftovers(self, proc: subprocess.Popen[bytes], leftovers: list[Leftover]) -> None:
+        job = self._jobs.get(proc.pid)
+        if job is not None:
+            self._kernel32.TerminateJobObject(job, 1)
+
+    def release(self, proc: subprocess.Popen[bytes]) -> None:
+        job = self._jobs.pop(proc.pid, None)
+        if job is not None:
+            self._kernel32.CloseHandle(job)  # KILL_ON_JOB_CLOSE: nothing of the tree survives
+
+
+def _proc_scan(root: str, group: int, pipes: frozenset[str]) -> list[Leftover]:
+    """Live processes in process group ``group`` or holding one of ``pipes`` (Linux)."""
+    found = []
+    me = os.getpid()
+    for entry in os.scandir(root):
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            with open(os.path.join(entry.path, "stat"), encoding="utf-8",
+                      errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            if fields[0] == "Z":
+                continue  # exited; only reaping is left
+            held = int(fields[2]) == group or (bool(pipes) and _holds(entry.path, pipes))
+            if held:
+                found.append(Leftover(int(entry.name), _command_line(entry.path)))
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile, or not ours to look at
+    return found
+
+
+def _holds(process_dir: str, pipes: frozenset[str]) -> bool:
+    for fd in os.scandir(os.path.join(process_dir, "fd")):
+        with contextlib.suppress(OSError):
+            if os.readlink(fd.path) in pipes:
+                return True
+    return False
+
+
+def _command_line(process_dir: str) -> str:
+    with contextlib.suppress(OSError):
+        with open(os.path.join(process_dir, "cmdline"), "rb") as handle:
+            words = handle.read().rstrip(b"\0").split(b"\0")
+        text = " ".join(w.decode("utf-8", errors="replace") for w in words)
+        if text:
+            return text if len(text) <= 80 else text[:77] + "..."
+    return "?"
 
 
 def current_platform() -> Platform:

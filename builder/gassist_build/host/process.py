@@ -28,7 +28,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from .._platform import Platform
+from .._platform import Leftover, Platform
 from ..errors import LaunchError
 from .dialects import Dialect, Outgoing, dialect_for
 from .results import (
@@ -41,13 +41,33 @@ from .results import (
 )
 from .session import CallTable, PendingCall, Session
 from .spec import PluginSpec
-from .stdio import STDERR_TAIL_LINES, ChildProcess, ExitRecord, default_log_dir
+from .stdio import (
+    STDERR_TAIL_LINES,
+    ChildProcess,
+    ExitRecord,
+    default_log_dir,
+    describe_leftovers,
+)
 from .watchdog import Watchdog
 
 __all__ = ["PluginProcess"]
 
 # A write to a pipe that is read takes microseconds; one blocked this long is stuck.
 _STUCK_WRITE = 0.1
+
+
+def _why_no_reply(what: str, limit: float, blocked: float, hint: str | None
+                  ) -> tuple[str, str]:
+    """The failure category and reason of a call not answered within ``limit``."""
+    reason = f"no reply to {what} within {limit:g} s"
+    category = "timeout"
+    if blocked >= _STUCK_WRITE:
+        reason += f": {_stopped_reading(blocked)}"
+    elif hint:
+        reason += f": {hint}"
+        category = "protocol"
+    return category, (reason + "; the plug-in was stopped (the engine kills a plug-in that"
+                      " times out)")
 
 
 def _stopped_reading(seconds: float) -> str:
@@ -193,7 +213,8 @@ class PluginProcess:
         self._child.close_stdin()
         self._child.join_reader(5.0)
         self.emit("stopped", f"shut down by {step} after {elapsed:.2f} s")
-        return ShutdownReport(step, elapsed, self.exit_code)
+        leftovers = tuple(item.describe() for item in self._ending.leftovers)
+        return ShutdownReport(step, elapsed, self.exit_code, leftovers)
 
     def wait_exited(self, timeout: float | None = None) -> bool:
         """Wait for the process to end and the host to notice; True if it has."""
@@ -317,18 +338,8 @@ class PluginProcess:
         result = call.wait(limit)
         if result is not None:
             return result
-        hint = self._dialect.waiting_hint()
-        reason = f"no reply to {what} within {limit:g} s"
-        blocked = self._child.stdin_blocked_for()
-        if blocked >= _STUCK_WRITE:
-            reason += f": {_stopped_reading(blocked)}"
-            category = "timeout"
-        elif hint:
-            reason += f": {hint}"
-            category = "protocol"
-        else:
-            category = "timeout"
-        reason += "; the plug-in was stopped (the engine kills a plug-in that times out)"
+        category, reason = _why_no_reply(what, limit, self._child.stdin_blocked_for(),
+                                         self._dialect.waiting_hint())
         self.calls.abandon(call)
         call.fail(category, reason, stderr_tail=self.stderr_tail())
         self.kill(reason, category)
@@ -372,6 +383,10 @@ class _ReaderEvents:
 
     def on_lingering(self) -> None:
         self._process.kill("closed stdout but kept running", "crash")
+
+    def on_leftovers(self, leftovers: list[Leftover]) -> None:
+        self._process._ending.leftovers.extend(leftovers)
+        self._process.emit("leftover", describe_leftovers(leftovers))
 
     def on_exit(self, code: int) -> None:
         self._process._on_exit(code)

@@ -129,11 +129,14 @@ class ShutdownReport:
             ``"kill"`` or ``"already-exited"``.
         elapsed: Seconds from the ``shutdown`` message to exit.
         exit_code: The process exit code.
+        leftovers: Processes it started that were still running when it
+            exited (each ``pid N (command)``); they were killed.
     """
 
     step: str
     elapsed: float
     exit_code: int | None
+    leftovers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,8 @@ class HostEvent:
     Attributes:
         plugin: Plug-in (folder) name.
         kind: ``started``, ``exited``, ``violation``, ``log``, ``status``,
-            ``watchdog``, ``restart`` or ``stopped``.
+            ``watchdog``, ``restart``, ``leftover`` (processes it started
+            outlived it) or ``stopped``.
         message: Human-readable text.
     """
 

@@ -11,6 +11,7 @@ on each OS is :mod:`gassist_build._platform`'s business.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -20,23 +21,36 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Protocol
+from typing import Protocol
 
-from .._platform import Platform, current_platform
+from .._platform import Leftover, Platform, current_platform
 from ..errors import LaunchError
 from .results import Timeouts
 from .spec import PluginSpec
+from .stderrlog import StderrLog, read_to_end
 from .writer import StdinWriter
 
-__all__ = ["ChildEvents", "ChildProcess", "ExitRecord", "default_log_dir", "describe_exit"]
+__all__ = [
+    "ChildEvents",
+    "ChildProcess",
+    "ExitRecord",
+    "default_log_dir",
+    "describe_exit",
+    "describe_leftovers",
+    "processes",
+]
 
-_STDERR_TAIL_BYTES = 4096
 STDERR_TAIL_LINES = 20
-_READ_SIZE = 65536
+# After exit, how long stdout/stderr may take to reach their end before the
+# processes holding them are looked for; and after those are killed.
+_DRAIN_GRACE = 0.5
+_KILLED_GRACE = 2.0
+# Stdout closed: how long the process may take to exit before it is killed.
+_LINGER_GRACE = 2.0
 
 
 class ChildEvents(Protocol):
-    """What the reader thread reports, in this order."""
+    """What the process's threads report. Stdout comes first; ``on_exit`` last."""
 
     def on_stdout(self, data: bytes) -> None:
         """Bytes arrived on stdout."""
@@ -46,6 +60,9 @@ class ChildEvents(Protocol):
 
     def on_lingering(self) -> None:
         """Stdout closed but the process keeps running (it is killed next)."""
+
+    def on_leftovers(self, leftovers: list[Leftover]) -> None:
+        """The process exited but processes it started still run (they are killed next)."""
 
     def on_exit(self, code: int) -> None:
         """The process has exited with ``code``."""
@@ -59,11 +76,16 @@ class ExitRecord:
 
     The first reason given wins: the shutdown that follows a watchdog kill does
     not rename it.
+
+    Attributes:
+        leftovers: Processes it started that were still running when it
+            exited (and were killed).
     """
 
     def __init__(self) -> None:
         self.exited = threading.Event()
         self.code: int | None = None
+        self.leftovers: list[Leftover] = []
         self._reason: tuple[str, str] | None = None
         self._lock = threading.Lock()
 
@@ -87,12 +109,29 @@ class ExitRecord:
         """How it ended, written for a person."""
         described = describe_exit(self.code)
         if self._reason is not None:
-            return f"{self._reason[1]} ({described})"
-        return f"the plug-in {described}"
+            text = f"{self._reason[1]} ({described})"
+        else:
+            text = f"the plug-in {described}"
+        if self.leftovers:
+            text += f"; {describe_leftovers(self.leftovers)}"
+        return text
+
+
+def describe_leftovers(leftovers: list[Leftover]) -> str:
+    """``it left pid 12 (python child.py) running; killed`` for the findings."""
+    shown = ", ".join(item.describe() for item in leftovers)
+    return (f"it left {shown} running after it exited (holding its pipes or in its process"
+            " group); killed — stop the processes a plug-in starts before it exits")
 
 
 class ChildProcess:
     """One launched plug-in process and its pipes.
+
+    Four threads serve it: a writer (stdin, :mod:`.writer`), a stdout reader, a
+    stderr copier (:mod:`.stderrlog`) and a waiter on the process itself, so
+    its exit is noticed even while a child it started keeps stdout open. The
+    waiter then kills what the process left running (see
+    :meth:`Platform.leftovers <gassist_build._platform.Platform.leftovers>`).
 
     Args:
         spec: The plug-in's manifest.
@@ -115,11 +154,11 @@ class ChildProcess:
         self._python = python or sys.executable
         self._extra_env = env or {}
         self.proc: subprocess.Popen[bytes] | None = None
-        self._stderr_file: IO[bytes] | None = None
-        self._stderr_offset = 0
+        self._log = StderrLog(self.log_path)
         self._reader: threading.Thread | None = None
         self._writer: StdinWriter | None = None
         self._write_limit = write_limit
+        self._exit_seen = threading.Event()
 
     @property
     def pid(self) -> int | None:
@@ -135,37 +174,35 @@ class ChildProcess:
         return env
 
     def launch(self, events: ChildEvents) -> None:
-        """Start the process and its stdout reader. Raises :class:`LaunchError`."""
+        """Start the process and the threads that serve it. Raises :class:`LaunchError`."""
         argv = self._platform.launch_command(self.spec.folder, self.spec.executable,
                                              self._python)
         env = self.environment()
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        self._stderr_file = self.log_path.open("ab")
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-        self._stderr_file.write(f"--- {stamp} gassist-build started {argv} ---\n".encode())
-        self._stderr_file.flush()
-        self._stderr_offset = self._stderr_file.tell()
+        self._log.open(f"gassist-build started {argv}")
         try:
-            self.proc = subprocess.Popen(
+            proc = subprocess.Popen(
                 argv,
                 cwd=self.spec.folder,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                stderr=self._stderr_file,
+                stderr=subprocess.PIPE,
                 env=env,
                 bufsize=0,
                 **self._platform.popen_options(),
             )
         except OSError as exc:
-            self._stderr_file.close()
+            self._log.close()
             raise LaunchError(f"cannot start {argv[0]}: {exc.strerror or exc}") from exc
-        assert self.proc.stdin is not None
-        self._writer = StdinWriter(self.proc.stdin, self._write_limit, events.on_write_stalled,
-                                   self.spec.name)
+        self.proc = proc
+        self._platform.adopt(proc)
+        processes.add(self)
+        assert proc.stdin is not None and proc.stderr is not None
+        name = self.spec.name
+        self._log.attach(proc.stderr, name)
+        self._writer = StdinWriter(proc.stdin, self._write_limit, events.on_write_stalled, name)
         self._writer.start()
-        self._reader = threading.Thread(target=self._read_loop, args=(events,),
-                                        name=f"gassist-reader-{self.spec.name}", daemon=True)
-        self._reader.start()
+        self._reader = _thread(self._read_loop, events, f"gassist-reader-{name}")
+        _thread(self._wait_loop, events, f"gassist-waiter-{name}")
 
     def write(self, data: bytes) -> bool:
         """Queue bytes for stdin and return at once; False when stdin is closed or broken.
@@ -218,43 +255,85 @@ class ChildProcess:
             self._reader.join(timeout)
 
     def stderr_tail(self, lines: int = STDERR_TAIL_LINES) -> str:
-        """The last lines this process wrote to stderr."""
-        try:
-            with self.log_path.open("rb") as handle:
-                handle.seek(0, os.SEEK_END)
-                size = handle.tell()
-                start = max(self._stderr_offset, size - _STDERR_TAIL_BYTES)
-                handle.seek(start)
-                data = handle.read()
-        except OSError:
-            return ""
-        text = data.decode("utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
+        """The last lines this process wrote to stderr (and the host's notes)."""
+        return self._log.tail(lines)
 
     def _read_loop(self, events: ChildEvents) -> None:
         proc = self.proc
         assert proc is not None and proc.stdout is not None
-        stream = proc.stdout
-        while True:
-            try:
-                data = stream.read(_READ_SIZE)
-            except (OSError, ValueError):
-                data = b""
-            if not data:
-                break
-            events.on_stdout(data)
+        read_to_end(proc.stdout, events.on_stdout)
         events.on_stdout_closed()
-        try:
-            code = proc.wait(timeout=2.0)
-        except subprocess.TimeoutExpired:
+        if not self._exit_seen.wait(_LINGER_GRACE):
             # stdout closed but the process lingers: the engine would lose it too.
             events.on_lingering()
-            code = proc.wait()
-        with contextlib.suppress(OSError, ValueError):
-            stream.close()
-        if self._stderr_file is not None:
-            self._stderr_file.close()
+
+    def _wait_loop(self, events: ChildEvents) -> None:
+        proc = self.proc
+        assert proc is not None
+        code = proc.wait()
+        self._exit_seen.set()
+        # What it wrote before exiting is read first; pipes still open after a
+        # moment are held by processes it started.
+        drained = self._drained(_DRAIN_GRACE)
+        leftovers = self._platform.leftovers(proc, pipes_open=not drained)
+        if leftovers:
+            events.on_leftovers(leftovers)
+            self._log.note(describe_leftovers(leftovers))
+            self._platform.kill_leftovers(proc, leftovers)
+            self._drained(_KILLED_GRACE)
+        self._platform.release(proc)
+        if self._writer is not None:
+            self._writer.close()
+        self._log.close()
+        processes.discard(self)
         events.on_exit(code)
+
+    def _drained(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        self.join_reader(timeout)
+        stderr_done = self._log.join(max(0.0, deadline - time.monotonic()))
+        return stderr_done and not (self._reader is not None and self._reader.is_alive())
+
+
+def _thread(target: Callable[[ChildEvents], None], events: ChildEvents,
+            name: str) -> threading.Thread:
+    thread = threading.Thread(target=target, args=(events,), name=name, daemon=True)
+    thread.start()
+    return thread
+
+
+class _Running:
+    """The plug-in processes this interpreter started that have not exited yet."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._children: set[ChildProcess] = set()
+        self._hooked = False
+
+    def add(self, child: ChildProcess) -> None:
+        with self._lock:
+            self._children.add(child)
+            if not self._hooked:
+                # A host that exits without stopping its plug-ins must not leave them running.
+                atexit.register(self.kill_all)
+                self._hooked = True
+
+    def discard(self, child: ChildProcess) -> None:
+        with self._lock:
+            self._children.discard(child)
+
+    def kill_all(self) -> int:
+        """Kill the tree of every plug-in still running; how many there were."""
+        with self._lock:
+            children = list(self._children)
+        for child in children:
+            with contextlib.suppress(OSError):
+                child.kill_tree()
+        return len(children)
+
+
+#: Every plug-in process started here and still running (killed at interpreter exit).
+processes = _Running()
 
 
 def describe_exit(code: int | None) -> str:
