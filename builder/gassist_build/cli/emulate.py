@@ -9,7 +9,9 @@ Thin wrappers: :mod:`gassist_build.host`, :mod:`gassist_build.host.emulator` and
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -32,6 +34,7 @@ from ..host import (
 )
 from ..host.emulator import Emulator, coerce_arguments
 from ..host.scorecard import DEFAULT_SKIP_TAGS, Scorecard, run_check
+from ..host.stdio import processes
 
 __all__ = ["call", "chat", "check"]
 
@@ -100,6 +103,43 @@ def _print_failure(console: Console, result: CallOutcome, log_path: Path | None)
         console.print(Text(f"full stderr log: {log_path}", style="dim"))
 
 
+_STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK")
+
+
+def _stops_plugins_on_signals(command: Callable[..., None]) -> Callable[..., None]:
+    """Make ``command`` kill every plug-in tree at once when gassist-build is signalled.
+
+    SIGTERM would otherwise end the interpreter without running a single
+    ``finally``, leaving the plug-ins running; SIGINT (Ctrl-C) would run the
+    polite, seconds-long shutdown. After the kill, the command unwinds as usual
+    (KeyboardInterrupt for SIGINT, exit status 128 + signal for the others),
+    and the interpreter's exit kills anything left (:data:`host.stdio.processes`).
+    """
+    def stop(signum: int, frame: object) -> None:
+        processes.kill_all()
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + signum)
+
+    @functools.wraps(command)
+    def run(*args: object, **kwargs: object) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            command(*args, **kwargs)  # signal handlers can only be set on the main thread
+            return
+        previous = {}
+        for name in _STOP_SIGNALS:
+            signum = getattr(signal, name, None)
+            if signum is not None:
+                previous[signum] = signal.signal(signum, stop)
+        try:
+            command(*args, **kwargs)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    return run
+
+
 # -- call -------------------------------------------------------------------------------
 
 
@@ -112,6 +152,7 @@ def _print_failure(console: Console, result: CallOutcome, log_path: Path | None)
 @_protocol_option
 @_timeout_option
 @_log_dir_option
+@_stops_plugins_on_signals
 def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str | None,
          protocol: str, timeout: float, log_dir: Path | None) -> None:
     """Start a plug-in, call one FUNCTION, print its streamed reply, stop it.
@@ -163,9 +204,17 @@ def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str
     out.flush()
     for problem in result.problems:
         err.print(Text(f"warning: {problem}", style="yellow"))
+    # Violations that did not end the call came after its answer (a second complete).
+    late = [v for v in process.violations if result.error != f"protocol violation: {v}"]
+    for violation in late:
+        err.print(Text(f"✗ protocol violation: {violation}", style="bold red"))
     timing = f"start {_secs(started.elapsed)}, call {_secs(result.elapsed)}"
     if result.first_chunk_after is not None:
         timing += f", first chunk after {_secs(result.first_chunk_after)}"
+    if result.success and late:
+        err.print(Text(f"✗ {spec.name}.{function} answered, then broke the protocol ({timing})",
+                       style="bold red"))
+        raise ReportedFailure()
     if result.success:
         session = " — keeps the session (passthrough: try `chat`)" if result.keep_session else ""
         err.print(Text(f"✓ {spec.name}.{function} succeeded ({timing}){session}",
@@ -258,6 +307,7 @@ def _run_chat_line(console: Console, emulator: Emulator, line: str,
               help="Folder with one subfolder per plug-in, like the engine's plugins folder.")
 @_timeout_option
 @_log_dir_option
+@_stops_plugins_on_signals
 def chat(plugins_dir: Path, timeout: float, log_dir: Path | None) -> None:
     """Host every plug-in of a folder and talk to them, one line at a time.
 
@@ -356,6 +406,7 @@ def _print_scorecard(console: Console, card: Scorecard) -> None:
 @_protocol_option
 @_timeout_option
 @_log_dir_option
+@_stops_plugins_on_signals
 def check(plugin_dir: Path, as_json: bool, skip: str, protocol: str, timeout: float,
           log_dir: Path | None) -> None:
     """Run the conformance scorecard against a plug-in: every item measured live.

@@ -103,7 +103,7 @@ class Conversation(Protocol):
         """The host is shutting the plug-in down: stray replies are no news."""
         ...
 
-    def report_violation(self, text: str) -> None:
+    def report_violation(self, text: str, *, even_when_stopping: bool = False) -> None:
         """The plug-in broke the protocol; calls waiting on the stream fail."""
         ...
 
@@ -115,11 +115,12 @@ class Conversation(Protocol):
 class V2StreamGuard:
     """Separates stray bytes from V2 frames before they reach the framer.
 
-    Every V2 frame starts with ``0x00`` (its length is at most 10 MiB) and its
-    body with ``{``. Text printed to stdout fails that test; fed to a length
-    framer it would be read as a huge length and swallow the stream. The guard
-    passes frame bytes through and returns stray runs separately, so the host
-    can show them and stay in sync.
+    Every V2 frame starts with ``0x00`` (its length is below 16 MiB; at most
+    10 MiB is allowed) and its body with ``{``. Text printed to stdout fails
+    that test; fed to a length framer it would be read as a huge length and
+    swallow the stream. The guard passes frame bytes through (a frame over the
+    limit too: the framer reports and skips it) and returns stray runs
+    separately, so the host can show them and stay in sync.
     """
 
     def __init__(self, max_size: int = MAX_FRAME_SIZE) -> None:
@@ -172,7 +173,8 @@ class V2StreamGuard:
             if end - index < _HEADER.size + 1:
                 return index, False  # too few bytes to judge yet
             (size,) = _HEADER.unpack_from(buf, index)
-            if 0 < size <= self.max_size and buf[index + _HEADER.size] in _BODY_START:
+            # A frame over the limit still starts one (the framer reports and skips it).
+            if size > 0 and buf[index + _HEADER.size] in _BODY_START:
                 return index, True
             index += 1
 
@@ -375,7 +377,10 @@ class V2Dialect(Dialect):
     def _events(self, events: list[bytes | FrameError]) -> list[Incoming]:
         out: list[Incoming] = []
         for event in events:
-            if isinstance(event, FrameError):
+            if isinstance(event, FrameError) and event.kind == FrameError.OVERSIZE:
+                out.append(Violation(f"oversize frame: {event} — send large results as"
+                                     " several stream chunks"))
+            elif isinstance(event, FrameError):
                 out.append(Violation(f"bad frame: {event}"))
             else:
                 out.append(self._decode(event))
@@ -415,6 +420,13 @@ class V2Dialect(Dialect):
             return
         request_id = params.get("request_id")
         call = host.calls.get(request_id)
+        if call is None and host.calls.was_finished(request_id):
+            what = (f"second {method!r}" if method != "stream" else "'stream' after the final")
+            # News even while shutting down: it is a whole message, not one left half-sent.
+            host.report_violation(f"{what} for request_id {request_id!r}: every request ends"
+                                  f" with exactly one complete or error: {_short(msg)}",
+                                  even_when_stopping=True)
+            return
         if call is None or call.kind not in ("execute", "input"):
             if not host.stopping and not host.calls.was_abandoned(request_id):
                 host.report_violation(f"{method!r} for request_id {request_id!r}, which is not"
@@ -595,6 +607,8 @@ class V1Dialect(Dialect):
         for event in events:
             if not isinstance(event, FrameError):
                 out.append(self._decode(event))
+            elif event.kind == FrameError.OVERSIZE:
+                out.append(Violation(f"oversize message: {event}"))
             elif event.kind == FrameError.STRAY_BYTES:
                 out.append(Violation(f"stray bytes on stdout (not a JSON message): {event.excerpt}"
                                      " — stdout must carry protocol messages only"))

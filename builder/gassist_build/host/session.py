@@ -122,6 +122,7 @@ class CallTable:
         self._calls: dict[int | None, PendingCall] = {}
         self._abandoned: set[int | None] = set()
         self._expired: set[int] = set()
+        self._finished: set[int] = set()
 
     def new_id(self) -> int:
         """A fresh request id."""
@@ -142,9 +143,16 @@ class CallTable:
             return self._calls.get(key)
 
     def remove(self, call: PendingCall) -> None:
-        """Forget ``call``: its final reply has arrived."""
+        """Forget ``call``: its final reply has arrived (a second one is a violation)."""
         with self.lock:
             self._calls.pop(call.id, None)
+            if call.id is not None:
+                self._finished.add(call.id)
+
+    def was_finished(self, key: Any) -> bool:
+        """Whether the call under ``key`` (a request id) already had its final reply."""
+        with self.lock:
+            return key in self._finished
 
     def abandon(self, call: PendingCall) -> None:
         """Stop waiting for ``call``: replies that still arrive for it are expected."""
@@ -256,9 +264,15 @@ class Session:
                 self.report_violation(f"the host could not handle a message from the plug-in"
                                       f" ({type(exc).__name__}: {exc})")
 
-    def report_violation(self, text: str) -> None:
-        """Record a protocol violation; the calls waiting on the stream fail."""
-        if self.stopping or self._ending.reason is not None:
+    def report_violation(self, text: str, *, even_when_stopping: bool = False) -> None:
+        """Record a protocol violation; the calls waiting on the stream fail.
+
+        Args:
+            text: What is wrong.
+            even_when_stopping: Record it even while the process is being
+                stopped (by default what a dying process sends is no news).
+        """
+        if not even_when_stopping and (self.stopping or self._ending.reason is not None):
             return  # what a dying process leaves half-sent is no news
         if len(self.violations) < _MAX_VIOLATIONS:
             self.violations.append(text)
