@@ -38,7 +38,7 @@ from ..host.stdio import processes
 
 __all__ = ["call", "chat", "check"]
 
-_EVENT_STYLE = {"violation": "bold red", "exited": "red", "watchdog": "yellow",
+_EVENT_STYLE = {"violation": "bold red", "exited": "red", "watchdog": "yellow", "leftover": "red",
                 "log": "dim", "status": "cyan", "restart": "yellow"}
 _STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "skip": "dim"}
 
