@@ -392,6 +392,6 @@ class _ReaderEvents:
         self._process._on_exit(code)
 
     def on_write_stalled(self, unwritten: int, seconds: float) -> None:
-        self._process.kill(f"{_stopped_reading(seconds)}, {unwritten} byte(s) unwritten; the"
-                           " plug-in was stopped (the engine kills a plug-in that hangs)",
-                           "timeout")
+        self._process.kill(f"{_stopped_reading(seconds)}: a write of {unwritten} byte(s) is"
+                           " stuck; the plug-in was stopped (the engine kills a plug-in that"
+                           " hangs)", "timeout")

@@ -22,7 +22,7 @@ from typing import IO
 
 __all__ = ["StallSink", "StdinWriter"]
 
-#: Told once that a write has been blocked: (bytes still unwritten, seconds blocked).
+#: Told once that a write has been blocked: (bytes of that write left, seconds blocked).
 StallSink = Callable[[int, float], None]
 
 
@@ -44,6 +44,8 @@ class StdinWriter:
         self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._cond = threading.Condition()
         self._since: float | None = None  # when the write in progress began
+        # Bytes of that write not known to be in the pipe: a blocking write returns
+        # only once all of it is, so this is the whole write while it is blocked.
         self._unwritten = 0
         self._closing = False
         self._ended = False
@@ -80,12 +82,6 @@ class StdinWriter:
         with self._cond:
             return 0.0 if self._since is None else time.monotonic() - self._since
 
-    @property
-    def unwritten(self) -> int:
-        """Bytes of the write in progress not yet taken by the pipe."""
-        with self._cond:
-            return self._unwritten
-
     def _write_loop(self) -> None:
         while (data := self._queue.get()) is not None:
             with self._cond:
@@ -110,11 +106,8 @@ class StdinWriter:
     def _write_all(self, data: bytes) -> None:
         view = memoryview(data)
         while view:
-            written = self._stream.write(view)
-            if written is None:  # a non-blocking stream that is full: not ours, but be safe
-                time.sleep(0.01)
-                continue
-            view = view[written:]
+            # A raw blocking pipe: write() returns short only when a signal interrupts it.
+            view = view[self._stream.write(view) or 0:]
             with self._cond:
                 self._unwritten = len(view)
 

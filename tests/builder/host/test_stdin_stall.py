@@ -83,3 +83,32 @@ def test_call_command_honours_timeout_when_stdin_is_not_read(tmp_path: Path) -> 
     assert done.returncode == 1
     assert "✗ failed (timeout)" in done.stderr
     assert "stopped reading its stdin" in done.stderr
+
+
+def test_writer_queues_at_once_and_reports_a_write_that_stays_blocked() -> None:
+    import os
+
+    from gassist_build.host.writer import StdinWriter
+
+    read_end, write_end = os.pipe()
+    stalls: list[tuple[int, float]] = []
+    writer = StdinWriter(os.fdopen(write_end, "wb", buffering=0), 0.2,
+                         lambda unwritten, seconds: stalls.append((unwritten, seconds)))
+    writer.start()
+    began = time.monotonic()
+    assert writer.send(b"x" * 1_000_000)  # nobody reads: far more than the pipe holds
+    assert writer.send(b"next")
+    assert time.monotonic() - began < 0.1  # queued, not written
+    deadline = time.monotonic() + 5
+    while not stalls and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(stalls) == 1
+    unwritten, seconds = stalls[0]
+    assert 0 < unwritten <= 1_000_000 and seconds >= 0.2
+    assert writer.blocked_for() >= 0.2
+    os.close(read_end)  # the reader goes away: the write fails, the writer ends
+    writer.close()
+    deadline = time.monotonic() + 5
+    while writer.send(b"more") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not writer.send(b"more")
