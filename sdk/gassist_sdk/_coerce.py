@@ -16,11 +16,13 @@ from typing import Any
 
 from ._errors import InvalidParams
 from ._introspect import CommandSpec, ParamSpec, parse_bool
+from ._logging import LazyLogger
 from ._schema import range_phrase
 
 __all__ = ["bind_arguments", "coerce"]
 
 _INT = re.compile(r"^[+-]?\d+$")
+_logger = LazyLogger("gassist_sdk")
 
 _ARTICLE = {"integer": "an integer", "number": "a number", "boolean": "true or false",
             "string": "a string", "array": "a list", "object": "an object"}
@@ -141,11 +143,15 @@ def bind_arguments(command: CommandSpec, arguments: dict[str, Any]) -> dict[str,
     bound: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     invalid: set[str] = set()
+    dropped: list[str] = []
     for raw_key, value in arguments.items():
         key = raw_key.strip() if isinstance(raw_key, str) else raw_key
         spec = command.by_name.get(key)
         if spec is None:
-            if command.accepts_extra:
+            fate = _unknown_fate(command, key)
+            if fate == "drop":
+                dropped.append(key)
+            elif fate == "extra":
                 extra[key] = value
             else:
                 problems.append(f"unknown argument {key!r}" + _accepted(command))
@@ -162,10 +168,28 @@ def bind_arguments(command: CommandSpec, arguments: dict[str, Any]) -> dict[str,
             if spec.required and spec.name not in invalid:
                 hint = f" ({spec.description})" if spec.description else ""
                 problems.append(f"missing required argument {spec.name!r}{hint}")
+    if dropped:
+        # Names only: a value may be a secret the user typed.
+        _logger.debug("%s: dropped %s %s, which the code does not take", command.name,
+                      "argument" if len(dropped) == 1 else "arguments",
+                      ", ".join(repr(key) for key in dropped))
     if problems:
         raise InvalidParams(f"{command.name}: " + "; ".join(problems))
     bound.update(extra)
     return bound
+
+
+def _unknown_fate(command: CommandSpec, key: Any) -> str:
+    """What becomes of an argument the command does not declare: drop, extra or refuse."""
+    if key in command.private:
+        return "drop"  # never settable by the engine, not even through **kwargs
+    if command.accepts_extra:
+        return "extra"
+    if key in command.manifest_parameters(command.name):
+        # The engine sends what manifest.json declares; NVIDIA's SDK drops what the
+        # code does not take, so a drifted manifest must not break the call here.
+        return "drop"
+    return "refuse"
 
 
 def _accepted(command: CommandSpec) -> str:

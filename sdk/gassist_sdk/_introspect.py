@@ -38,6 +38,10 @@ class _Empty:
 EMPTY: Any = _Empty()
 """Marks a parameter or field without a default (like ``EMPTY``)."""
 
+def _nothing_declared(command: str) -> frozenset[str]:
+    return frozenset()
+
+
 # Plain classes rather than dataclasses: every import costs plug-in start-up time.
 
 
@@ -76,12 +80,14 @@ class CommandSpec:
     """A registered command: what the manifest says and how to call the handler."""
 
     __slots__ = ("accepts_extra", "by_name", "context_as_list", "context_param", "description",
-                 "is_async", "name", "params", "system_info_param", "tags")
+                 "is_async", "manifest_parameters", "name", "params", "private",
+                 "system_info_param", "tags")
 
     def __init__(self, name: str, description: str, tags: tuple[str, ...],
                  params: tuple[ParamSpec, ...], context_param: str | None = None,
                  context_as_list: bool = False, system_info_param: str | None = None,
-                 is_async: bool = False, accepts_extra: bool = False) -> None:
+                 is_async: bool = False, accepts_extra: bool = False,
+                 private: tuple[str, ...] = ()) -> None:
         self.name = name
         self.description = description
         self.tags = tags
@@ -91,7 +97,11 @@ class CommandSpec:
         self.system_info_param = system_info_param
         self.is_async = is_async
         self.accepts_extra = accepts_extra
+        self.private = private  # ``_``-parameters with defaults: never bound from the engine
         self.by_name = {p.name: p for p in params}
+        # What manifest.json declares for this command (the plug-in sets it; read on first
+        # need): arguments it declares that the code does not take are dropped, not refused.
+        self.manifest_parameters: Callable[[str], frozenset[str]] = _nothing_declared
 
     def __repr__(self) -> str:
         return f"CommandSpec({self.name!r}, params={[p.name for p in self.params]!r})"
@@ -345,6 +355,7 @@ def inspect_command(func: Callable[..., Any], *, name: str | None = None,
         raise RegistrationError(f"{func_name}(): cannot resolve its type hints: {exc}") from None
     summary, arg_docs = parse_docstring(getattr(func, "__doc__", None))
     params: list[ParamSpec] = []
+    private: list[str] = []
     context_param = system_info_param = None
     context_as_list = accepts_extra = False
     parameters, is_async = _signature(func)
@@ -374,8 +385,15 @@ def inspect_command(func: Callable[..., Any], *, name: str | None = None,
             system_info_param = param.name
             continue
         if param.name.startswith("_"):
-            raise RegistrationError(f"{func_name}(): parameter {param.name!r} starts with '_'; "
-                                    "the engine's model cannot be asked for private names")
+            # NVIDIA's examples mark calls a plug-in makes itself this way
+            # (``_from_pending: bool = False``): private, the default is all the engine gets.
+            if param.default is EMPTY:
+                raise RegistrationError(
+                    f"{func_name}(): parameter {param.name!r} starts with '_', so the engine "
+                    "never sets it, and it has no default, so no call could fill it: give it "
+                    "a default to keep it private, or rename it")
+            private.append(param.name)
+            continue
         params.append(_param_from_hint(func_name, param.name, hint, param.default,
                                        arg_docs.get(param.name, "")))
     if description is None:
@@ -393,4 +411,5 @@ def inspect_command(func: Callable[..., Any], *, name: str | None = None,
         system_info_param=system_info_param,
         is_async=is_async,
         accepts_extra=accepts_extra,
+        private=tuple(private),
     )

@@ -724,13 +724,7 @@ def _compare_parameters(
             )
             continue
         if kind != code_types[param]:
-            yield Problem(
-                "error",
-                where,
-                f"parameter {_code(param)} has type {json.dumps(kind)} here but "
-                f"{json.dumps(code_types[param])} in plugin.py",
-                "code-parameters",
-            )
+            yield _type_drift(where, param, kind, code_types[param])
         if param in code_required and param not in declared_required:
             yield Problem(
                 "error",
@@ -756,6 +750,27 @@ def _compare_parameters(
                 f"parameter {_code(param)}, which the manifest does not declare",
                 "code-parameters",
             )
+
+
+# Types the runtime converts between without losing anything, so a manifest that says
+# one where the code says the other still works (NVIDIA's examples write "number" for ints).
+_COMPATIBLE_TYPES = {
+    ("number", "integer"): "the plug-in accepts whole numbers (3 or 3.0) and refuses fractions; "
+    'declare "integer" so the model sends whole numbers',
+    ("integer", "number"): "every whole number the model sends is accepted as a number; "
+    'declare "number" to let it send fractions',
+}
+
+
+def _type_drift(where: str, param: str, declared: Any, in_code: Any) -> Problem:
+    stated = (
+        f"parameter {_code(param)} has type {json.dumps(declared)} here but "
+        f"{json.dumps(in_code)} in plugin.py"
+    )
+    works = _COMPATIBLE_TYPES.get((declared, in_code))
+    if works:
+        return Problem("warning", where, f"{stated}; {works}", "code-parameters")
+    return Problem("error", where, stated, "code-parameters")
 
 
 def _check_code(
