@@ -107,7 +107,11 @@ class Dispatcher:
             fallback = _encoding_fallback(message, exc)
             if fallback is None:
                 return False
-            data = self.codec.encode(fallback)
+            try:
+                data = self.codec.encode(fallback)
+            except WireError as again:
+                logger.error("the explanation cannot be encoded either: %s", again.message)
+                return False
         if data is None:
             return True
         return self._write(data)

@@ -4,6 +4,15 @@
 
 The message model here is also what the legacy V1 codec translates to and
 from, so the dispatcher serves both protocols without knowing which it speaks.
+
+Hostile input is answered, never fatal. JSON nested deeper than the decoder
+goes is a :class:`ParseError` (and a value too deep to encode an
+:class:`InternalError`), never a ``RecursionError``. Text that cannot be
+UTF-8 (a lone surrogate such as ``"\\ud800"``, which JSON escapes can carry)
+is repaired on the way out by :func:`dumps_wire`: each lone surrogate becomes
+U+FFFD. Ids are the exception: they are echoed exactly, written as ``\\u``
+escapes (valid UTF-8 and valid JSON), so the engine can match the answer to
+its request.
 """
 
 from __future__ import annotations
@@ -14,7 +23,8 @@ from typing import Any
 from ._errors import InternalError, InvalidRequest, ParseError, WireError
 from ._framing import LengthPrefixFramer
 
-__all__ = ["Message", "Request", "Response", "V2Codec", "decode_message", "encode_message"]
+__all__ = ["Message", "Request", "Response", "V2Codec", "decode_message", "dumps_wire",
+           "encode_message"]
 
 RequestId = int | str | None
 
@@ -67,7 +77,50 @@ class Response:
 Message = Request | Response
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_ascii_encoder = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 _decoder = json.JSONDecoder()
+TOO_DEEP = "JSON nested too deeply"
+# Members that echo an id back: kept exactly when text is repaired.
+_ID_KEYS = frozenset(("id", "request_id"))
+
+
+def dumps_wire(obj: dict[str, Any]) -> bytes:
+    """Compact UTF-8 JSON of one outgoing message.
+
+    Lone surrogates in strings become U+FFFD, except in ``id`` and
+    ``request_id`` members (at the top level or in ``params``), which are kept
+    and written as ``\\u`` escapes. The fast path pays nothing for this.
+
+    Raises:
+        InternalError: A value cannot be represented in JSON (not JSON data,
+            NaN, circular, or nested too deeply).
+    """
+    try:
+        text = _encoder.encode(obj)
+    except (TypeError, ValueError, RecursionError) as exc:
+        reason = "a value is nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise InternalError(f"message cannot be encoded as JSON: {reason}") from None
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    try:
+        return _ascii_encoder.encode(_repaired(obj, 0)).encode("ascii")
+    except RecursionError:
+        raise InternalError("message cannot be encoded as JSON: a value is nested too deeply"
+                            ) from None
+
+
+def _repaired(value: Any, level: int) -> Any:
+    """``value`` with lone surrogates replaced, ids at ``level`` 0 and 1 left alone."""
+    if isinstance(value, str):
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if isinstance(value, dict):
+        return {_repaired(k, 2): v if level < 2 and k in _ID_KEYS else _repaired(v, level + 1)
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_repaired(v, 2) for v in value]
+    return value
 
 
 def _valid_id(value: Any) -> bool:
@@ -95,6 +148,8 @@ def decode_message(payload: bytes) -> Message:
             _decoder.decode(text)  # raises the usual "Extra data" error
     except ValueError as exc:
         raise ParseError(f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise ParseError(f"invalid JSON: {TOO_DEEP} to decode") from None
     if not isinstance(obj, dict):
         kind = "a batch (array)" if isinstance(obj, list) else type(obj).__name__
         raise InvalidRequest(f"expected a JSON-RPC object, got {kind}")
@@ -104,7 +159,9 @@ def decode_message(payload: bytes) -> Message:
         raise _with_id(InvalidRequest('missing or wrong "jsonrpc" member (must be "2.0")'),
                        request_id)
     if not _valid_id(raw_id):
-        raise InvalidRequest(f"invalid id {raw_id!r}: must be a string, an integer or null")
+        # The type only: a repr of a hostile id could be huge or nested too deeply.
+        raise InvalidRequest(f"invalid id (a {type(raw_id).__name__}): must be a string,"
+                             " an integer or null")
     method = obj.get("method")
     if method is not None:
         if not isinstance(method, str) or not method:
@@ -129,7 +186,7 @@ def _with_id(error: WireError, request_id: RequestId) -> WireError:
 
 
 def encode_message(message: Message) -> bytes:
-    """Encode a message as compact UTF-8 JSON.
+    """Encode a message as compact UTF-8 JSON (see :func:`dumps_wire`).
 
     Raises:
         InternalError: A value in the message cannot be represented in JSON.
@@ -146,10 +203,7 @@ def encode_message(message: Message) -> bytes:
             obj["error"] = message.error
         else:
             obj["result"] = message.result
-    try:
-        return _encoder.encode(obj).encode("utf-8")
-    except (TypeError, ValueError) as exc:
-        raise InternalError(f"message cannot be encoded as JSON: {exc}") from None
+    return dumps_wire(obj)
 
 
 class V2Codec:
@@ -168,11 +222,8 @@ class V2Codec:
         return self.framer.encode(encode_message(message))
 
     def encode_notification(self, method: str, params: dict[str, Any]) -> bytes | None:
-        try:
-            body = _encoder.encode({"jsonrpc": "2.0", "method": method, "params": params})
-        except (TypeError, ValueError) as exc:
-            raise InternalError(f"message cannot be encoded as JSON: {exc}") from None
-        return self.framer.encode(body.encode("utf-8"))
+        body = dumps_wire({"jsonrpc": "2.0", "method": method, "params": params})
+        return self.framer.encode(body)
 
     def heartbeat(self) -> bytes | None:
         return None

@@ -8,6 +8,10 @@ V1 engines send ``{"tool_calls": [{"func", "params"}], "messages", "system_info"
 the same :class:`Request` objects V2 produces (with ids of its own), and turns
 outgoing responses and notifications into V1 objects, so nothing above it
 branches on the protocol.
+
+Outgoing text never contains the bytes ``<<END>>`` except as terminators: a
+reply holding the marker is written with each ``<`` escaped as ``\\u003c``
+(the same JSON text, so the engine decodes the same string).
 """
 
 from __future__ import annotations
@@ -20,12 +24,27 @@ from typing import Any
 
 from ._endmarker import EndMarkerFramer
 from ._errors import InvalidRequest, ParseError
-from ._jsonrpc import Message, Request, Response
+from ._framing import END_MARKER
+from ._jsonrpc import TOO_DEEP, Message, Request, Response, dumps_wire
 
 __all__ = ["V1Codec", "codec_for_plugin"]
 
-_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 HEARTBEAT_INTERVAL = 5.0
+
+
+def v1_body(obj: dict[str, Any]) -> bytes:
+    """One outgoing V1 object as JSON in which ``<<END>>`` cannot occur.
+
+    ``<`` appears in JSON text only inside strings, where ``\\u003c`` means
+    the same character.
+
+    Raises:
+        InternalError: The object cannot be encoded (see :func:`dumps_wire`).
+    """
+    body = dumps_wire(obj)
+    if END_MARKER in body:
+        body = body.replace(b"<", b"\\u003c")
+    return body
 
 
 class V1Codec:
@@ -56,6 +75,8 @@ class V1Codec:
             raise ParseError(f"message is not valid UTF-8 (byte {exc.start})") from None
         except ValueError as exc:
             raise ParseError(f"invalid JSON: {exc}") from None
+        except RecursionError:
+            raise ParseError(f"invalid JSON: {TOO_DEEP} to decode") from None
         if not isinstance(obj, dict):
             raise InvalidRequest(f"expected a JSON object, got {type(obj).__name__}")
         msg_type = obj.get("msg_type")
@@ -102,7 +123,7 @@ class V1Codec:
         obj = self._translate(message)
         if obj is None:
             return None
-        return self.framer.encode(_encoder.encode(obj).encode("utf-8"))
+        return self.framer.encode(v1_body(obj))
 
     def _translate(self, message: Message) -> dict[str, Any] | None:
         if isinstance(message, Response):
@@ -134,7 +155,7 @@ class V1Codec:
 
     def heartbeat(self) -> bytes | None:
         obj = {"type": "heartbeat", "timestamp": int(time.time())}
-        return self.framer.encode(_encoder.encode(obj).encode("utf-8"))
+        return self.framer.encode(v1_body(obj))
 
 
 def codec_for_plugin(plugin_dir: str, tethered: bool) -> V1Codec:

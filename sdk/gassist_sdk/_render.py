@@ -26,7 +26,11 @@ def render_result(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return value
-    return _render(value, 0, set())
+    try:
+        return _render(value, 0, set())
+    except RecursionError:
+        raise RenderError("the command returned a value nested too deeply to be shown as text"
+                          ) from None
 
 
 def _scalar(value: Any) -> str | None:
