@@ -22,6 +22,7 @@ from ._schema import range_phrase
 __all__ = ["bind_arguments", "coerce"]
 
 _INT = re.compile(r"^[+-]?\d+$")
+_SHOWN = 80
 _logger = LazyLogger("gassist_sdk")
 
 _ARTICLE = {"integer": "an integer", "number": "a number", "boolean": "true or false",
@@ -37,8 +38,16 @@ def _expectation(spec: ParamSpec) -> str:
 
 
 def _fail(spec: ParamSpec, value: Any) -> ValueError:
-    shown = repr(value) if not isinstance(value, (dict, list)) else json.dumps(value)[:60]
-    return ValueError(f"{spec.name} must be {_expectation(spec)}, got {shown}")
+    return ValueError(f"{spec.name} must be {_expectation(spec)}, got {_shown(value)}")
+
+
+def _shown(value: Any) -> str:
+    """A short quote of a value; never fails (huge ints, deep lists, long strings)."""
+    try:
+        text = repr(value) if not isinstance(value, (dict, list)) else json.dumps(value)
+    except (ValueError, TypeError, RecursionError):
+        return f"a {type(value).__name__} too large to show"
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
 
 
 def _scalar(kind: str, spec: ParamSpec, value: Any) -> Any:
@@ -72,7 +81,10 @@ def _scalar(kind: str, spec: ParamSpec, value: Any) -> Any:
         if isinstance(value, str):
             text = value.strip()
             if _INT.match(text):
-                return int(text)
+                try:
+                    return int(text)
+                except ValueError:  # more digits than Python converts
+                    raise _fail(spec, value) from None
             try:
                 number = float(text)
             except ValueError:
@@ -82,7 +94,10 @@ def _scalar(kind: str, spec: ParamSpec, value: Any) -> Any:
         raise _fail(spec, value)
     if kind == "number":
         if isinstance(value, (int, float)):
-            result = float(value)
+            try:
+                result = float(value)
+            except OverflowError:  # an int beyond a float's range
+                raise _fail(spec, value) from None
         elif isinstance(value, str):
             try:
                 result = float(value.strip())
@@ -97,7 +112,19 @@ def _scalar(kind: str, spec: ParamSpec, value: Any) -> Any:
 
 
 def coerce(spec: ParamSpec, value: Any) -> Any:
-    """Coerce one value to what ``spec`` declares, or raise ``ValueError``."""
+    """Coerce one value to what ``spec`` declares, or raise ``ValueError``.
+
+    ``ValueError`` is the only exception it raises, whatever the value (huge
+    numbers, values nested too deeply to handle), and its message always
+    says what ``spec`` expects.
+    """
+    try:
+        return _coerce(spec, value)
+    except (ArithmeticError, RecursionError):
+        raise _fail(spec, value) from None
+
+
+def _coerce(spec: ParamSpec, value: Any) -> Any:
     if spec.kind == "array":
         if isinstance(value, str) and value.strip().startswith("["):
             try:
