@@ -88,6 +88,8 @@ class Dispatcher:
         self._broken = False
         self._worker: Worker | None = None  # started by the first job (see submit)
         self._worker_lock = threading.Lock()
+        self.redact: Callable[[str], str] = _unchanged
+        """Applied to every error message sent (the session sets its secret redaction)."""
 
     # -- configuration ------------------------------------------------------------
 
@@ -142,8 +144,10 @@ class Dispatcher:
         return self.send(Response(request_id, result))
 
     def respond_error(self, request_id: Any, error: WireError) -> bool:
-        """Send an error response."""
-        return self.send(Response(request_id, error=error.to_wire()))
+        """Send an error response (its message redacted)."""
+        wire = error.to_wire()
+        wire["message"] = self.redact(str(wire["message"]))
+        return self.send(Response(request_id, error=wire))
 
     # -- work ---------------------------------------------------------------------
 
@@ -260,6 +264,10 @@ class Dispatcher:
         self.transport.close()
 
 
+def _unchanged(text: str) -> str:
+    return text
+
+
 def _describe(message: Message) -> str:
     if isinstance(message, Request):
         return f"{message.method!r} notification"
@@ -270,7 +278,8 @@ def _encoding_fallback(message: Message, error: WireError) -> Message | None:
     """A message that says what went wrong instead of one that could not be sent."""
     if isinstance(message, Response):
         return Response(message.id, error=InternalError(error.message).to_wire())
-    if message.method in ("complete", "stream") and "request_id" in message.params:
+    # A stream chunk is not a final: dropping it leaves the call's one final to come.
+    if message.method == "complete" and "request_id" in message.params:
         return Request("error", {"request_id": message.params["request_id"], "code": -32603,
                                  "message": "the plug-in produced a reply it could not encode"},
                        notification=True)

@@ -11,11 +11,13 @@ loaded with the first call: answering ``initialize`` needs none of it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._dispatcher import NO_REPLY, Codec, Dispatcher
 from ._errors import TIMEOUT
+from ._framing import MAX_FRAME_SIZE
 from ._jsonrpc import Request, V2Codec
 from ._logging import LazyLogger, when_logging_starts
 from ._transport import READ_SIZE, Transport
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
 __all__ = ["Session", "detect_protocol"]
 
 _logger = LazyLogger("gassist_sdk")
+# Characters per stream notification: even text that JSON escapes to 6 bytes a
+# character (or 12, when repaired text is written as escapes) fits in a frame.
+_CHUNK = MAX_FRAME_SIZE // 16
 
 
 def detect_protocol(first: bytes) -> str:
@@ -49,6 +54,10 @@ class Session:
     and read by ``plugin.stream()`` from whatever thread a handler uses. Each
     is one reference written whole, so no lock is needed; what must change
     together (the parked setup call, the event loop) is the worker's alone.
+    The calls awaiting their final (``_awaiting``) are the exception, counted
+    under a lock: every ``execute``/``input`` gets exactly one ``complete`` or
+    ``error``, whichever thread sends it first (a call dropped at shutdown
+    and the handler that finishes after it race for it).
 
     Args:
         plugin: The plug-in served.
@@ -67,6 +76,9 @@ class Session:
         self.current: Context | None = None
         self._after_first = after_first_request
         self._runner: Runner | None = None
+        self._awaiting: dict[Any, int] = {}
+        self._awaiting_lock = threading.Lock()
+        dispatcher.redact = self.redactor.redact
         dispatcher.route("initialize", self._initialize)
         dispatcher.route("ping", _pong)
         dispatcher.route("execute", self._on_execute)
@@ -147,6 +159,7 @@ class Session:
         return NO_REPLY
 
     def _on_execute(self, request: Request) -> Any:
+        self._await_final(request.id)
         self.dispatcher.submit(self._execute, request, "execute", self._drop)
         if self._after_first is not None:
             self._first_request_seen()
@@ -155,6 +168,7 @@ class Session:
     def _on_input(self, request: Request) -> Any:
         # Acknowledge before queueing, so the ack always precedes the reply.
         self.dispatcher.respond(request.id, {"acknowledged": True})
+        self._await_final(request.id)
         self.dispatcher.submit(self._follow_up, request, "input", self._drop)
         if self._after_first is not None:
             self._first_request_seen()
@@ -165,8 +179,24 @@ class Session:
         self.dispatcher.stop()
         return {}
 
-    def _drop(self, request: Request, why: str) -> None:
-        self.error(request.id, TIMEOUT, why)
+    def _drop(self, request: Request, why: str, code: int = TIMEOUT) -> None:
+        self.error(request.id, code, why)
+
+    def _await_final(self, request_id: Any) -> None:
+        with self._awaiting_lock:
+            self._awaiting[request_id] = self._awaiting.get(request_id, 0) + 1
+
+    def _take_final(self, request_id: Any) -> bool:
+        """True for the first final of a call; a second one is dropped."""
+        with self._awaiting_lock:
+            count = self._awaiting.get(request_id, 0)
+            if count > 1:
+                self._awaiting[request_id] = count - 1
+            elif count:
+                del self._awaiting[request_id]
+        if not count:
+            _logger.warning("dropped a second final answer for request %.40r", request_id)
+        return bool(count)
 
     # -- jobs (worker thread) -----------------------------------------------------------
 
@@ -185,13 +215,18 @@ class Session:
     # -- replies (any thread) -----------------------------------------------------------
 
     def stream(self, request_id: Any, text: str) -> None:
-        """Send a chunk of a call's reply."""
+        """Send a chunk of a call's reply (as several when it is too big for one frame)."""
         out = self._out
-        if out is not None:
-            out.notify("stream", {"request_id": request_id, "data": self.redactor.redact(text)})
+        if out is None:
+            return
+        text = self.redactor.redact(text)
+        for start in range(0, len(text), _CHUNK):
+            out.notify("stream", {"request_id": request_id, "data": text[start:start + _CHUNK]})
 
     def complete(self, request_id: Any, success: bool, text: str, keep_session: bool) -> None:
         """End a call with its result (a failed one too), keeping the session or not."""
+        if not self._take_final(request_id):
+            return
         self.session_open = keep_session
         out = self._out
         if out is not None:
@@ -201,6 +236,8 @@ class Session:
 
     def error(self, request_id: Any, code: int, message: str) -> None:
         """End a call with an error; the session closes."""
+        if not self._take_final(request_id):
+            return
         self.session_open = False
         out = self._out
         if out is not None:

@@ -178,5 +178,9 @@ class Worker:
         self._busy.set()  # release the heartbeat thread
         self._thread.join(max(0.1, deadline - time.monotonic()))
         if self._thread.is_alive():
+            current = self._current
             logger.warning("command %s ignored cancellation; exiting without it",
                            current.label if current else "?")
+            if current is not None:
+                # Its answer now, since it will never give one (a late one is dropped).
+                current.on_drop(SHUTTING_DOWN)
