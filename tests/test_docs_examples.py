@@ -353,9 +353,10 @@ def test_a_missing_argument_is_reported_alongside_other_problems(tmp_path: Path)
     from gassist_sdk.testing import PluginClient
 
     with PluginClient(_load(_FAN_PLUGIN, tmp_path / "fans")) as client:
-        result = client.call("set_fan_speed", colour="red")
-    assert "unknown argument 'colour'" in result.text
+        result = client.call("set_fan_speed", fan_id="left", colour="red")
+    assert "fan_id must be an integer, got 'left'" in result.text
     assert "missing required argument 'speed'" in result.text
+    assert "colour" not in result.text  # dropped: the function does not take it
 
 
 def test_a_null_list_argument_gets_a_plain_message(tmp_path: Path) -> None:

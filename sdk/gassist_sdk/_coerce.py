@@ -175,13 +175,13 @@ def bind_arguments(command: CommandSpec, arguments: dict[str, Any]) -> dict[str,
         key = raw_key.strip() if isinstance(raw_key, str) else raw_key
         spec = command.by_name.get(key)
         if spec is None:
-            fate = _unknown_fate(command, key)
-            if fate == "drop":
-                dropped.append(key)
-            elif fate == "extra":
+            # NVIDIA's SDK drops what the code does not take: the engine's model sometimes
+            # invents arguments, and manifests declare ones the code ignores. A private
+            # `_name` is never settable by the engine, not even through **kwargs.
+            if command.accepts_extra and key not in command.private:
                 extra[key] = value
             else:
-                problems.append(f"unknown argument {key!r}" + _accepted(command))
+                dropped.append(key)
             continue
         if value is None:
             continue  # null means "not given": a default applies, a required one is missing
@@ -204,22 +204,3 @@ def bind_arguments(command: CommandSpec, arguments: dict[str, Any]) -> dict[str,
         raise InvalidParams(f"{command.name}: " + "; ".join(problems))
     bound.update(extra)
     return bound
-
-
-def _unknown_fate(command: CommandSpec, key: Any) -> str:
-    """What becomes of an argument the command does not declare: drop, extra or refuse."""
-    if key in command.private:
-        return "drop"  # never settable by the engine, not even through **kwargs
-    if command.accepts_extra:
-        return "extra"
-    if key in command.manifest_parameters(command.name):
-        # The engine sends what manifest.json declares; NVIDIA's SDK drops what the
-        # code does not take, so a drifted manifest must not break the call here.
-        return "drop"
-    return "refuse"
-
-
-def _accepted(command: CommandSpec) -> str:
-    if not command.params:
-        return f"; {command.name} takes no arguments"
-    return f"; {command.name} accepts: " + ", ".join(p.name for p in command.params)

@@ -38,10 +38,6 @@ class _Empty:
 EMPTY: Any = _Empty()
 """Marks a parameter or field without a default (like ``EMPTY``)."""
 
-def _nothing_declared(command: str) -> frozenset[str]:
-    return frozenset()
-
-
 # Plain classes rather than dataclasses: every import costs plug-in start-up time.
 
 
@@ -80,7 +76,7 @@ class CommandSpec:
     """A registered command: what the manifest says and how to call the handler."""
 
     __slots__ = ("accepts_extra", "by_name", "context_as_list", "context_param", "description",
-                 "is_async", "manifest_parameters", "name", "params", "private",
+                 "is_async", "name", "params", "private",
                  "system_info_param", "tags")
 
     def __init__(self, name: str, description: str, tags: tuple[str, ...],
@@ -99,9 +95,6 @@ class CommandSpec:
         self.accepts_extra = accepts_extra
         self.private = private  # ``_``-parameters with defaults: never bound from the engine
         self.by_name = {p.name: p for p in params}
-        # What manifest.json declares for this command (the plug-in sets it; read on first
-        # need): arguments it declares that the code does not take are dropped, not refused.
-        self.manifest_parameters: Callable[[str], frozenset[str]] = _nothing_declared
 
     def __repr__(self) -> str:
         return f"CommandSpec({self.name!r}, params={[p.name for p in self.params]!r})"

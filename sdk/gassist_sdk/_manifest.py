@@ -9,7 +9,6 @@ import os
 from typing import Any
 
 __all__ = [
-    "declared_parameters",
     "dumps_manifest",
     "manifest_diff",
     "manifest_drift",
@@ -74,23 +73,6 @@ def manifest_diff(generated: dict[str, Any], path: str | os.PathLike[str]) -> st
     return "".join(difflib.unified_diff(current.splitlines(keepends=True),
                                         wanted.splitlines(keepends=True),
                                         fromfile=str(path), tofile="generated from code"))
-
-
-def declared_parameters(manifest: dict[str, Any] | None) -> dict[str, frozenset[str]]:
-    """The parameter names each function of ``manifest`` declares, by function name.
-
-    Names are stripped, as arguments are when they are bound (a trailing space in a
-    declared name is a known defect of manifests in the wild).
-    """
-    functions = manifest.get("functions") if manifest is not None else None
-    declared: dict[str, frozenset[str]] = {}
-    for function in functions if isinstance(functions, list) else ():
-        if isinstance(function, dict) and isinstance(function.get("name"), str):
-            properties = parameter_form(function)[1]
-            names = properties if isinstance(properties, dict) else {}
-            declared.setdefault(function["name"],
-                                frozenset(n.strip() for n in names if isinstance(n, str)))
-    return declared
 
 
 def manifest_drift(generated: dict[str, Any], on_disk: dict[str, Any]) -> list[str]:

@@ -105,8 +105,7 @@ class Plugin:
         self._dir = os.path.realpath(plugin_dir) if plugin_dir else _caller_dir()
         self._logger_name = f"gassist.{name}"
         self.redactor = RedactingFilter()
-        self._table = CommandTable(self._declared_parameters)
-        self._declared: dict[str, frozenset[str]] | None = None
+        self._table = CommandTable()
         self.config_model: ConfigModel | None = None
         self._settings: PluginConfig | None = None
         if config is not None:
@@ -226,15 +225,6 @@ class Plugin:
     def manifest(self) -> dict[str, Any]:
         """The manifest.json for this plug-in, generated from the registered commands."""
         return self._table.manifest(self)
-
-    def _declared_parameters(self, function: str) -> frozenset[str]:
-        """What manifest.json declares for ``function``, read when a call first needs it."""
-        if self._declared is None:
-            from ._manifest import MANIFEST_NAME, declared_parameters, read_manifest
-
-            self._declared = declared_parameters(
-                read_manifest(os.path.join(self._dir, MANIFEST_NAME)))
-        return self._declared.get(function, frozenset())
 
     def _warn_manifest_drift(self) -> None:
         from ._manifest import MANIFEST_NAME, manifest_drift, read_manifest

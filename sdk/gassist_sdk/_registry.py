@@ -47,19 +47,11 @@ class RegisteredCommand:
 
 
 class CommandTable:
-    """The registered commands by name, and the passthrough input handler.
+    """The registered commands by name, and the passthrough input handler."""
 
-    Args:
-        manifest_parameters: The parameter names manifest.json declares for a
-            command, by its name (arguments it declares that the code does not
-            take are dropped at call time rather than refused).
-    """
-
-    def __init__(self, manifest_parameters: Callable[[str], frozenset[str]] | None = None
-                 ) -> None:
+    def __init__(self) -> None:
         self.commands: dict[str, RegisteredCommand] = {}
         self.input: RegisteredCommand | None = None
-        self._manifest_parameters = manifest_parameters
 
     def decorator(self, name: str | None, description: str | None, tags: Iterable[str],
                   needs_config: bool) -> Callable[[F], F]:
@@ -72,8 +64,6 @@ class CommandTable:
                 self.set_input(func)
                 return func
             spec = inspect_command(func, name=name, description=description, tags=tags)
-            if self._manifest_parameters is not None:
-                spec.manifest_parameters = self._manifest_parameters
             if spec.name in self.commands:
                 raise RegistrationError(f"{getattr(func, '__name__', func)!r}: a command named "
                                         f"{spec.name!r} is already registered")

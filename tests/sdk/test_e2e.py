@@ -240,8 +240,8 @@ def test_v2_wrong_arguments_are_invalid_params(v2: WirePeer) -> None:
     assert "count must be an integer, got 'many'" in final["params"]["message"]
     _, final = v2.execute("echo")
     assert "missing required argument 'text'" in final["params"]["message"]
-    _, final = v2.execute("echo", text="x", colour="red")
-    assert "unknown argument 'colour'" in final["params"]["message"]
+    _, final = v2.execute("echo", text="x", colour="red")  # dropped, as NVIDIA's SDK does
+    assert final["method"] == "complete" and final["params"]["success"] is True
     _, final = v2.execute("chunks", count="2")  # coerced, unambiguous
     assert final["params"]["data"] == "done"
 
