@@ -29,6 +29,7 @@ from . import (
     ManifestError,
     PluginProcess,
     PluginSpec,
+    ShutdownReport,
     Timeouts,
     describe_exit,
     load_plugin_spec,
@@ -669,6 +670,16 @@ def _shutdown(ctx: CheckContext, process: PluginProcess) -> Outcome:
     ctx.progress("shutting down")
     report = process.shutdown()
     ctx.retire(process)
+    outcome = _shutdown_steps(ctx, report)
+    if report.leftovers:
+        # G-Assist would leave these running after it stopped the plug-in.
+        left = "; ".join(report.leftovers)
+        return Outcome(FAIL, outcome.measured, f"{outcome.detail}; left running: {left} (killed)",
+                       outcome.value)
+    return outcome
+
+
+def _shutdown_steps(ctx: CheckContext, report: ShutdownReport) -> Outcome:
     code = describe_exit(report.exit_code)
     if report.step == "message":
         status = PASS if report.exit_code == 0 else WARN

@@ -103,3 +103,14 @@ def test_check_reports_a_dead_plugin_as_crashed_not_hung(tmp_path: Path) -> None
     assert "→ crash: the plug-in exited with code 3" in item.detail, item.detail
     assert item.value is not None and item.value < 5.0  # not the 8 s call timeout
     assert not running(wait_for_pid(tmp_path / "logs" / "child.pid"))
+
+
+def test_check_fails_shutdown_when_the_plugin_leaves_a_child_running(tmp_path: Path) -> None:
+    folder = _plugin(tmp_path, new_session=True)
+    card = run_check(folder, skip=["crash"], call_timeout=8.0, log_dir=tmp_path / "logs")
+    child = wait_for_pid(tmp_path / "logs" / "child.pid")
+    assert card.item("call:hello").status == "pass"
+    item = card.item("shutdown")
+    assert item.status == "fail", item.detail
+    assert f"pid {child}" in item.detail and "left running" in item.detail
+    assert not running(child)
