@@ -17,7 +17,14 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ._errors import InternalError, MethodNotFound, WireError
+from ._errors import (
+    RATE_LIMITED,
+    TIMEOUT,
+    FrameError,
+    InternalError,
+    MethodNotFound,
+    WireError,
+)
 from ._framing import FrameEvent, Framer
 from ._jsonrpc import Message, Request, Response
 from ._logging import LazyLogger
@@ -152,16 +159,20 @@ class Dispatcher:
     # -- work ---------------------------------------------------------------------
 
     def submit(self, run: Callable[[Any, Job], None], payload: Any, label: str,
-               on_drop: Callable[[Any, str], None] | None = None) -> None:
+               on_drop: Callable[[Any, str, int], None] | None = None) -> None:
         """Queue ``run(payload, job)`` for the worker (arrival order, one at a time).
 
-        ``on_drop(payload, reason)`` answers for work that will never run.
+        ``on_drop(payload, reason, code)`` answers for work that will never run:
+        code -2 at shutdown, -3 when the queue is full (see ``_worker.MAX_WAITING``).
         """
         if self._stopping.is_set():
             if on_drop is not None:
-                on_drop(payload, "the plug-in is shutting down")
+                on_drop(payload, "the plug-in is shutting down", TIMEOUT)
             return
-        (self._worker or self._start_worker()).submit(run, payload, label, on_drop)
+        worker = self._worker or self._start_worker()
+        if not worker.submit(run, payload, label, on_drop) and on_drop is not None:
+            on_drop(payload, "the plug-in is busy: its queue of waiting calls is full; "
+                    "try again later", RATE_LIMITED)
 
     def _start_worker(self) -> Worker:
         from ._worker import Worker  # answering initialize needs no worker
@@ -214,8 +225,11 @@ class Dispatcher:
             if isinstance(event, bytes):
                 self._handle_payload(event)
             else:
-                logger.warning("framing error: %s", event.message)
-                self.respond_error(None, event)
+                logger.warning("framing error: %s", self.redact(event.message))
+                # Bytes that were no message asked nothing: answering them would be a
+                # final no request is waiting for.
+                if event.kind != FrameError.STRAY_BYTES:
+                    self.respond_error(None, event)
 
     def _handle_payload(self, payload: bytes) -> None:
         try:

@@ -16,9 +16,14 @@ from ._framing import BOM, END_MARKER, MAX_FRAME_SIZE, FrameEvent, Framer, _prev
 __all__ = ["EndMarkerFramer"]
 
 _WS = frozenset(b" \t\r\n")
-_OUTSIDE = re.compile(rb'[{}\[\]"<]')
-_INSIDE_STRING = re.compile(rb'["\\]')
+# Outside strings: structure, a string, a marker, or a byte JSON never has there.
+_OUTSIDE = re.compile(rb'[^ \t\r\n:,0-9+\-.Eaeflnrstu]')
+# Inside strings: the end, an escape, a marker, or a raw control byte (never valid).
+_INSIDE_STRING = re.compile(rb'["\\<\x00-\x1f]')
+_ESCAPED = frozenset(b'"\\/bfnrtu')
 _RESYNC = re.compile(rb"[{\n]|<<END>>")
+# Where a broken message ends: its marker, or a new object after '}' or a newline.
+_BROKEN_END = re.compile(rb"<<END>>|[}\n][ \t\r\n]*(?=\{)")
 
 
 class EndMarkerFramer(Framer):
@@ -27,8 +32,19 @@ class EndMarkerFramer(Framer):
     Incoming messages are whole JSON objects found by scanning bytes (string
     and escape aware), so a message split across reads, several messages in
     one read, a missing or trailing ``<<END>>``, whitespace and a UTF-8 BOM are
-    all handled. A message whose JSON is cut short by ``<<END>>`` is reported
-    and dropped; stray bytes between messages are reported once per run.
+    all handled. A message whose JSON is cut short by ``<<END>>`` (inside a
+    string too) is reported and dropped; stray bytes between messages are
+    reported once per run.
+
+    ``<<END>>`` inside a string is text, as long as the value stays JSON. A
+    message that cannot be JSON (a byte JSON never has outside a string, a
+    raw control byte or a bad escape inside one, as an unescaped quote or a
+    string cut by a marker soon produces) is reported at once, as one
+    :class:`FrameError`, and the reader resynchronises: right after a marker
+    it had read as text (the message was cut there: kind ``cut-short``),
+    else (kind ``malformed``) after the rest is skipped up to its
+    ``<<END>>``, or up to a ``{`` that follows a ``}`` or a newline (engines
+    that send no marker). One bad message never silences the ones after it.
 
     Args:
         max_size: Largest message kept, in bytes. Larger ones are scanned
@@ -47,6 +63,8 @@ class EndMarkerFramer(Framer):
         self._in_string = False
         self._dropped = 0
         self._in_garbage = False
+        self._skipping = False
+        self._inner_marker = -1  # offset of a marker read as text in the current value
         self._held: bytes | None = None
 
     @property
@@ -65,11 +83,21 @@ class EndMarkerFramer(Framer):
         self._buf += data
         events: list[FrameEvent] = []
         while True:
-            if self._start < 0:
+            if self._skipping:
+                if not self._skip_broken():
+                    break
+            elif self._start < 0:
                 if not self._between(events):
                     break
             elif not self._scan_value(events):
                 break
+        buf = self._buf
+        if (self._in_string and self._pos == len(buf) and buf.endswith(END_MARKER)
+                and not self._dropped):
+            # A read that ends with a marker inside a string: engines write a message
+            # and its marker at once, so the message was cut there; answer it now
+            # rather than when the next message shows the string never ended.
+            self._marker_at(events, len(buf) - len(END_MARKER))
         self._compact()
         return events
 
@@ -89,6 +117,7 @@ class EndMarkerFramer(Framer):
         self._buf.clear()
         self._pos = 0
         self._in_garbage = False
+        self._skipping = False
         return events
 
     # -- scanning -----------------------------------------------------------------
@@ -147,15 +176,32 @@ class EndMarkerFramer(Framer):
                     self._limit_size(events)
                     return False
                 index = match.start()
-                if buf[index] == 0x5C:  # backslash: skip the escaped byte
+                byte = buf[index]
+                if byte == 0x5C:  # backslash: skip the escaped byte
                     if index + 1 >= len(buf):
                         self._pos = index
                         return False
+                    if buf[index + 1] not in _ESCAPED:
+                        return self._broken(events, index + 1, "a bad escape in a string")
                     self._pos = index + 2
                     continue
-                self._in_string = False
-                self._pos = index + 1
-                continue
+                if byte == 0x22:
+                    self._in_string = False
+                    self._pos = index + 1
+                    continue
+                if byte == 0x3C:  # '<': a marker here is text, unless the value breaks
+                    tail = buf[index : index + len(END_MARKER)]
+                    if tail == END_MARKER:
+                        if self._inner_marker < 0 and not self._dropped:
+                            self._inner_marker = index - self._start
+                        self._pos = index + len(END_MARKER)
+                    elif END_MARKER.startswith(tail):
+                        self._pos = index
+                        return False
+                    else:
+                        self._pos = index + 1
+                    continue
+                return self._broken(events, index + 1, "a raw control byte in a string")
             match = _OUTSIDE.search(buf, self._pos)
             if match is None:
                 self._pos = len(buf)
@@ -175,21 +221,59 @@ class EndMarkerFramer(Framer):
                 if self._depth == 0:
                     self._complete(events)
                     return True
-            else:  # '<'
-                tail = buf[index : index + len(END_MARKER)]
-                if tail == END_MARKER:
-                    size = self._dropped + index - self._start
-                    shown = _preview(buf[self._start : index])
-                    events.append(FrameError(f"message cut short by <<END>> after {size} bytes:"
-                                             f" {shown}", kind=FrameError.CUT_SHORT,
-                                             excerpt=shown))
-                    self._reset_value()
-                    self._pos = index + len(END_MARKER)
-                    return True
-                if END_MARKER.startswith(tail):
-                    self._pos = index
-                    return False
-                self._pos = index + 1
+            elif byte == 0x3C:  # '<'
+                marker = self._marker_at(events, index)
+                if marker is not None:
+                    return marker
+            else:
+                return self._broken(events, index, f"{bytes([byte])!r} outside a string")
+
+    def _marker_at(self, events: list[FrameEvent], index: int) -> bool | None:
+        """At a ``<`` inside a value: True (cut short), False (wait), None (go on)."""
+        buf = self._buf
+        tail = buf[index : index + len(END_MARKER)]
+        if tail == END_MARKER:
+            size = self._dropped + index - self._start
+            shown = _preview(buf[self._start : index])
+            events.append(FrameError(f"message cut short by <<END>> after {size} bytes:"
+                                     f" {shown}", kind=FrameError.CUT_SHORT, excerpt=shown))
+            self._reset_value()
+            self._pos = index + len(END_MARKER)
+            return True
+        if END_MARKER.startswith(tail):
+            self._pos = index
+            return False
+        self._pos = index + 1
+        return None
+
+    def _broken(self, events: list[FrameEvent], index: int, what: str) -> bool:
+        """Report the current value as not JSON and skip the rest of it."""
+        if self._inner_marker >= 0:
+            # A marker read as text was this message's end: the next one starts after it.
+            cut = self._start + self._inner_marker
+            self._pos = cut
+            self._inner_marker = -1
+            result = self._marker_at(events, cut)
+            assert result is True
+            return True
+        shown = _preview(self._buf[self._start : index])
+        events.append(FrameError(f"message is not JSON ({what}): {shown}",
+                                 kind=FrameError.MALFORMED, excerpt=shown))
+        self._reset_value()
+        self._pos = index
+        self._skipping = True
+        return True
+
+    def _skip_broken(self) -> bool:
+        """Skip a broken message's rest; True once past it."""
+        match = _BROKEN_END.search(self._buf, self._pos)
+        if match is None:
+            # Keep what could begin a boundary split across reads.
+            self._pos = max(self._pos, len(self._buf) - len(END_MARKER) + 1)
+            return False
+        self._pos = match.end()
+        self._skipping = False
+        return True
 
     def _complete(self, events: list[FrameEvent]) -> None:
         size = self._dropped + self._pos - self._start
@@ -224,6 +308,7 @@ class EndMarkerFramer(Framer):
         self._held = None
 
     def _reset_value(self) -> None:
+        self._inner_marker = -1
         self._start = -1
         self._depth = 0
         self._in_string = False

@@ -90,6 +90,7 @@ class FrameError(InvalidRequest):
     STRAY_BYTES = "stray-bytes"
     CUT_SHORT = "cut-short"
     UNTERMINATED = "unterminated"
+    MALFORMED = "malformed"
 
     def __init__(self, message: str, *, kind: str, excerpt: str = "") -> None:
         super().__init__(message)

@@ -6,6 +6,10 @@ The dispatcher starts it with the first job it is given, so a plug-in answers
 ``initialize`` before any of this is loaded. A job that runs too long is
 cancelled through its :class:`Job` (a flag it can read, callbacks it can
 register); jobs that never ran are answered through their ``on_drop``.
+
+At most :data:`MAX_WAITING` jobs (1,000) wait behind the running one; the
+dispatcher refuses the next with error -3 (rate limited), so a flood of
+requests costs bounded memory and the reader keeps answering pings.
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ._errors import TIMEOUT
 from ._logging import LazyLogger
 
-__all__ = ["CancelFlag", "Job", "Worker"]
+__all__ = ["MAX_WAITING", "CancelFlag", "Job", "Worker"]
 
 logger = LazyLogger("gassist_sdk.dispatcher")
 SHUTTING_DOWN = "the plug-in is shutting down"
+MAX_WAITING = 1000
+"""Jobs that may wait behind the running one; more are refused."""
 
 
 class CancelFlag:
@@ -60,7 +67,7 @@ class Job:
     __slots__ = ("_callbacks", "_on_drop", "_run", "cancelled", "label", "payload")
 
     def __init__(self, run: Callable[[Any, Job], None], payload: Any, label: str,
-                 on_drop: Callable[[Any, str], None] | None = None) -> None:
+                 on_drop: Callable[[Any, str, int], None] | None = None) -> None:
         self._run = run
         self.payload = payload
         self.label = label
@@ -72,10 +79,10 @@ class Job:
         """Do the work: ``run(payload, job)``."""
         self._run(self.payload, job)
 
-    def on_drop(self, reason: str) -> None:
-        """Answer for work that will never run."""
+    def on_drop(self, reason: str, code: int = TIMEOUT) -> None:
+        """Answer for work that will never run (error ``code``, -2 by default)."""
         if self._on_drop is not None:
-            self._on_drop(self.payload, reason)
+            self._on_drop(self.payload, reason, code)
 
     def on_cancel(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` (from another thread) when the job is cancelled."""
@@ -121,9 +128,12 @@ class Worker:
                              name="gassist-heartbeat", daemon=True).start()
 
     def submit(self, run: Callable[[Any, Job], None], payload: Any, label: str,
-               on_drop: Callable[[Any, str], None] | None) -> None:
-        """Queue ``run(payload, job)``."""
+               on_drop: Callable[[Any, str, int], None] | None) -> bool:
+        """Queue ``run(payload, job)``; False (nothing queued) when the queue is full."""
+        if self._jobs.qsize() >= MAX_WAITING:
+            return False
         self._jobs.put(Job(run, payload, label, on_drop))
+        return True
 
     def _work(self) -> None:
         while True:
