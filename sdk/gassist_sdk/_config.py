@@ -31,9 +31,12 @@ from ._introspect import EMPTY, ParamSpec, _param_from_hint
 from ._logging import LazyLogger
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ._logging import RedactingFilter
 
-__all__ = ["CONFIG_ENV", "ConfigModel", "ConfigState", "PluginConfig", "config_file", "setting"]
+__all__ = ["CONFIG_ENV", "ConfigModel", "ConfigState", "PluginConfig", "config_file",
+           "secret_texts", "setting"]
 
 CONFIG_ENV = "GASSIST_CONFIG"
 CONFIG_NAME = "config.json"
@@ -44,6 +47,24 @@ _logger = LazyLogger("gassist_sdk")
 def config_file(plugin_dir: str) -> str:
     """Where a plug-in's config.json is read from: ``$GASSIST_CONFIG`` or its folder."""
     return os.environ.get(CONFIG_ENV) or os.path.join(plugin_dir, CONFIG_NAME)
+
+
+def secret_texts(values: Iterable[Any]) -> list[str]:
+    """The texts to hide for secret values.
+
+    Each item of a list, tuple or set and each value of a mapping counts on
+    its own (``str()`` of a list would hide nothing); any other value is its
+    ``str``.
+    """
+    texts: list[str] = []
+    for value in values:
+        if isinstance(value, dict):
+            texts.extend(secret_texts(value.values()))
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            texts.extend(secret_texts(value))
+        elif value is not None:
+            texts.append(str(value))
+    return texts
 
 
 def setting(default: Any = EMPTY, *, description: str = "", secret: bool = False,
@@ -365,7 +386,8 @@ class PluginConfig:
             value, problems = state.current()
             warnings, state.warnings = state.warnings, []
         if value is not None:
-            self.redactor.add(str(getattr(value, name) or "") for name in self.model.secret_names)
+            names = self.model.secret_names
+            self.redactor.add(secret_texts(getattr(value, name) for name in names))
         for warning in warnings:
             _logger.warning("%s", warning)
         return value, problems

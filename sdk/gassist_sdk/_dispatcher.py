@@ -226,9 +226,9 @@ class Dispatcher:
                 self._handle_payload(event)
             else:
                 logger.warning("framing error: %s", self.redact(event.message))
-                # Bytes that were no message asked nothing: answering them would be a
+                # Padding between messages asked nothing: answering it would be a
                 # final no request is waiting for.
-                if event.kind != FrameError.STRAY_BYTES:
+                if event.kind != FrameError.NOISE:
                     self.respond_error(None, event)
 
     def _handle_payload(self, payload: bytes) -> None:

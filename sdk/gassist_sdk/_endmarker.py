@@ -20,6 +20,7 @@ _WS = frozenset(b" \t\r\n")
 _OUTSIDE = re.compile(rb'[^ \t\r\n:,0-9+\-.Eaeflnrstu]')
 # Inside strings: the end, an escape, a marker, or a raw control byte (never valid).
 _INSIDE_STRING = re.compile(rb'["\\<\x00-\x1f]')
+_CONTROL = bytes(range(0x20)) + b"\x7f"
 _ESCAPED = frozenset(b'"\\/bfnrtu')
 _RESYNC = re.compile(rb"[{\n]|<<END>>")
 # Where a broken message ends: its marker, or a new object after '}' or a newline.
@@ -32,9 +33,10 @@ class EndMarkerFramer(Framer):
     Incoming messages are whole JSON objects found by scanning bytes (string
     and escape aware), so a message split across reads, several messages in
     one read, a missing or trailing ``<<END>>``, whitespace and a UTF-8 BOM are
-    all handled. A message whose JSON is cut short by ``<<END>>`` (inside a
-    string too) is reported and dropped; stray bytes between messages are
-    reported once per run.
+    all handled. A message whose JSON is cut short by ``<<END>>`` is reported
+    and dropped; stray bytes between messages are reported once per run (a
+    run of control bytes only, such as NUL padding, as kind ``noise``, which
+    the runtime does not answer: no request asked anything).
 
     ``<<END>>`` inside a string is text, as long as the value stays JSON. A
     message that cannot be JSON (a byte JSON never has outside a string, a
@@ -159,8 +161,11 @@ class EndMarkerFramer(Framer):
         match = _RESYNC.search(self._buf, self._pos + 1)
         stop = match.start() if match else len(self._buf)
         if not self._in_garbage:
-            stray = _preview(self._buf[self._pos : stop])
-            events.append(_stray(stray))
+            run = bytes(self._buf[self._pos : stop])
+            stray = _stray(_preview(run))
+            if not run.translate(None, _CONTROL):
+                stray.kind = FrameError.NOISE  # padding, not an attempt at a message
+            events.append(stray)
         # A newline ends a run of garbage; '{' or a marker only pause it.
         self._in_garbage = match is None or self._buf[stop] != 0x0A
         self._pos = stop
@@ -257,7 +262,7 @@ class EndMarkerFramer(Framer):
             assert result is True
             return True
         shown = _preview(self._buf[self._start : index])
-        events.append(FrameError(f"message is not JSON ({what}): {shown}",
+        events.append(FrameError(f"invalid JSON ({what}): {shown}",
                                  kind=FrameError.MALFORMED, excerpt=shown))
         self._reset_value()
         self._pos = index

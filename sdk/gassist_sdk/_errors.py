@@ -91,6 +91,7 @@ class FrameError(InvalidRequest):
     CUT_SHORT = "cut-short"
     UNTERMINATED = "unterminated"
     MALFORMED = "malformed"
+    NOISE = "noise"  # control bytes between messages: reported, never answered
 
     def __init__(self, message: str, *, kind: str, excerpt: str = "") -> None:
         super().__init__(message)

@@ -18,8 +18,8 @@ from typing import Any
 
 from ._logging import RedactingFilter, _logging_module, level_number
 
-__all__ = ["LOG_DIR_ENV", "LOG_LEVEL_ENV", "SizeCappedFileHandler", "configure_logging",
-           "ensure_fallback_handler", "log_directory"]
+__all__ = ["LOG_DIR_ENV", "LOG_LEVEL_ENV", "RedactingStream", "SizeCappedFileHandler",
+           "configure_logging", "ensure_fallback_handler", "log_directory", "redact_stdio"]
 
 LOG_DIR_ENV = "GASSIST_LOG_DIR"
 LOG_LEVEL_ENV = "GASSIST_LOG_LEVEL"
@@ -110,3 +110,69 @@ def ensure_fallback_handler(redactor: RedactingFilter) -> None:
     handler._gassist = True
     sdk_logger.addHandler(handler)
     sdk_logger.propagate = False
+
+
+class RedactingStream:
+    """A text stream that writes whole lines to another with every secret hidden.
+
+    Text is held until a newline or :meth:`flush`, so a secret written in
+    pieces (``print`` writes its parts one by one) is still caught. Anything
+    else is the wrapped stream's.
+
+    Args:
+        stream: Where the redacted text goes.
+        redactor: What to hide.
+    """
+
+    def __init__(self, stream: Any, redactor: RedactingFilter) -> None:
+        self.stream = stream
+        self.redactor = redactor
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        cut = self._pending.rfind("\n") + 1
+        if cut:
+            lines, self._pending = self._pending[:cut], self._pending[cut:]
+            self.stream.write(self.redactor.redact(lines))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, ""
+            self.stream.write(self.redactor.redact(pending))
+        self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def redact_stdio(redactor: RedactingFilter) -> None:
+    """Hide secrets in everything written to ``sys.stderr`` and ``sys.stdout`` from now on.
+
+    ``print``, warnings, uncaught exceptions (``sys.excepthook`` and
+    ``threading.excepthook`` write to ``sys.stderr`` when called) and every
+    logging handler already writing to one of the two streams go through a
+    :class:`RedactingStream`. Bytes written to file descriptor 2 from below
+    Python cannot be redacted.
+    """
+    wrapped: dict[int, RedactingStream] = {}
+    for name in ("stderr", "stdout"):
+        stream = getattr(sys, name)
+        if stream is None or isinstance(stream, RedactingStream):
+            continue
+        if id(stream) not in wrapped:  # stdout is stderr while the plug-in serves
+            wrapped[id(stream)] = RedactingStream(stream, redactor)
+        setattr(sys, name, wrapped[id(stream)])
+    if not wrapped:
+        return
+    loggers = [logging.getLogger(), *(value for value in logging.Logger.manager.loggerDict.values()
+                                      if isinstance(value, logging.Logger))]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if isinstance(handler, logging.StreamHandler) and id(handler.stream) in wrapped:
+                handler.stream = wrapped[id(handler.stream)]

@@ -91,13 +91,26 @@ class RedactingFilter:
     def __init__(self) -> None:
         self._secrets: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
+        self._on_first: list[Callable[[], object]] = []
 
     def add(self, secrets: Iterable[str]) -> None:
         """Start hiding these values (empty and very short values are ignored)."""
         self._secrets.update(s for s in secrets if isinstance(s, str) and len(s) >= 4)
         if self._secrets:
+            first = self._pattern is None
             ordered = sorted(self._secrets, key=len, reverse=True)
             self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+            if first:
+                hooks, self._on_first = self._on_first, []
+                for hook in hooks:
+                    hook()
+
+    def when_secrets_known(self, hook: Callable[[], object]) -> None:
+        """Run ``hook`` once the first secret is known (now, if one is)."""
+        if self._pattern is not None:
+            hook()
+        else:
+            self._on_first.append(hook)
 
     def redact(self, text: str) -> str:
         """``text`` with every secret replaced."""

@@ -122,6 +122,7 @@ class Session:
         """Serve until the engine shuts the plug-in down or closes the pipe."""
         redactor = self.redactor
         when_logging_starts(lambda: _ensure_fallback_log_handler(redactor))
+        redactor.when_secrets_known(lambda: _redact_stdio(redactor))
         try:
             self.dispatcher.serve(initial)
         finally:
@@ -255,6 +256,12 @@ def _ensure_fallback_log_handler(redactor: RedactingFilter) -> None:
     from ._logfile import ensure_fallback_handler  # loaded once logging starts
 
     ensure_fallback_handler(redactor)
+
+
+def _redact_stdio(redactor: RedactingFilter) -> None:
+    from ._logfile import redact_stdio  # loaded once a secret is known
+
+    redact_stdio(redactor)
 
 
 def _pong(request: Request) -> dict[str, Any]:

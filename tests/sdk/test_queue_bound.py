@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from fixtures.hostile_peer import start
@@ -15,23 +14,22 @@ from gassist_sdk._worker import MAX_WAITING
 
 def test_flood_of_executes_is_rate_limited_and_pings_are_still_answered(tmp_path: Path) -> None:
     peer = start(tmp_path, "v2")
-    peer.request("execute", {"function": "stubborn", "arguments": {"seconds": 3}})
+    peer.request("execute", {"function": "stubborn", "arguments": {"seconds": 6}})
     extra = 500
     flood = b"".join(
         frame(json.dumps({"jsonrpc": "2.0", "id": 100 + n, "method": "execute",
                           "params": {"function": "echo", "arguments": {"text": "x"}}}).encode())
         for n in range(MAX_WAITING + extra))
     peer.send_raw(flood)
-    started = time.monotonic()
     ping = peer.request("ping", {"timestamp": 1})
     refused = []
     while True:
-        message = peer.receive()
+        message = peer.receive(timeout=30)
         if message.get("id") == ping:
             break
-        assert message.get("method") == "error"
+        # Only refusals come before the pong: the first call still runs, nothing queued ran.
+        assert message.get("method") == "error", message
         refused.append(message["params"])
-    assert time.monotonic() - started < 2.5  # answered while the first call still runs
     assert len(refused) == extra
     assert {r["code"] for r in refused} == {-3}
     assert "queue" in refused[0]["message"]

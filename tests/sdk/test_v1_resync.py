@@ -11,8 +11,8 @@ from fixtures.hostile_peer import alive_v1, v1  # noqa: F401
 from fixtures.wire import WirePeer
 from gassist_sdk._endmarker import EndMarkerFramer
 from gassist_sdk._framing import END_MARKER
-from gassist_sdk._legacy import V1Codec
 from gassist_sdk._jsonrpc import Request
+from gassist_sdk._legacy import V1Codec
 from hypothesis import given
 from hypothesis import strategies as st
 
