@@ -188,3 +188,50 @@ def test_end_marker_garbage_never_raises_and_recovers(garbage: bytes, cuts: list
     feed_in_pieces(framer, garbage, cuts)
     framer.finish()
     assert framer.feed(b'{"resync": true}<<END>>') == [b'{"resync": true}']
+
+
+# -- hostile JSON through both codecs: deep nesting and lone surrogates ----------------------
+
+hostile_text = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF,
+                                              blacklist_categories=()), max_size=20)
+
+
+@given(st.integers(1, 200_000), st.sampled_from("[{"), st.booleans())
+def test_codecs_answer_any_nesting_depth_with_an_error_not_a_crash(depth: int, opener: str,
+                                                                   v1: bool) -> None:
+    from gassist_sdk._errors import WireError
+    from gassist_sdk._jsonrpc import V2Codec
+    from gassist_sdk._legacy import V1Codec
+
+    closer = "]" if opener == "[" else "}"
+    inner = (opener + ('"k":' if opener == "{" else "")) * depth + "1" + closer * depth
+    body = ('{"tool_calls":[{"func":"f","params":{"x":' + inner + "}}]}" if v1 else
+            '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"t":' + inner + "}}")
+    codec = V1Codec() if v1 else V2Codec()
+    try:
+        codec.decode(body.encode())
+    except WireError:
+        pass
+
+
+@given(hostile_text, st.one_of(st.integers(), hostile_text), st.booleans())
+def test_encoding_any_text_gives_valid_utf8_and_keeps_the_id(text: str, request_id: object,
+                                                             v1: bool) -> None:
+    from gassist_sdk._jsonrpc import Request, Response, V2Codec
+    from gassist_sdk._legacy import V1Codec
+
+    codec = V1Codec() if v1 else V2Codec()
+    for message in (Response(request_id, {"echo": text}),
+                    Request("complete", {"request_id": request_id, "success": True,
+                                         "data": text}, notification=True)):
+        data = codec.encode(message)
+        if data is None:
+            continue
+        body = data[:-len(b"<<END>>")] if v1 else data[4:]
+        decoded = json.loads(body.decode("utf-8"))  # strict UTF-8: no surrogates written
+        if v1:
+            assert data.count(b"<<END>>") == 1
+        elif isinstance(message, Response):
+            assert decoded["id"] == request_id
+        else:
+            assert decoded["params"]["request_id"] == request_id
