@@ -280,3 +280,26 @@ def test_setup_asks_only_for_the_fields_that_are_wrong(folder: Path) -> None:
         done = client.input("4")
         assert done.text.endswith("Oslo: sunny (eu, up to 4)")
     assert json.loads((folder / "config.json").read_text()) == {"api_key": CANARY, "limit": 4}
+
+
+@dataclass
+class TokensConfig:
+    tokens: list[str] = setting(description="Access tokens", secret=True)  # noqa: RUF009
+
+
+def test_each_item_of_a_pasted_list_secret_is_redacted(tmp_path: Path) -> None:
+    plugin = Plugin("tokens", description="Tokens", config=TokensConfig, plugin_dir=tmp_path)
+
+    @plugin.command()
+    def show(ctx: Context) -> str:
+        """Misbehave: echo each token on its own."""
+        first, second = ctx.config.tokens
+        return f"first {first}, second {second}"
+
+    with PluginClient(plugin) as client:
+        asked = client.call("show")
+        assert asked.keep_session  # the setup prompt
+        replayed = client.input('tokens=["alpha-111-secret", "beta-222-secret"]')
+    text = json.dumps(replayed.messages)
+    assert "first ***, second ***" in text
+    assert "alpha-111-secret" not in text and "beta-222-secret" not in text
