@@ -29,7 +29,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import _platform
-from .._files import BUILD_STAMP, CONFIG_EXAMPLE_FILE, count_files, never_shipped
+from .._files import (
+    BUILD_STAMP,
+    CONFIG_EXAMPLE_FILE,
+    build_output_problem,
+    count_files,
+    never_shipped,
+)
 from .._steps import StepLog, StepTime, format_size
 from .._swap import FolderSwap
 from .._tree import inside, walk_files
@@ -202,6 +208,21 @@ def _finish_stage(stage: Path, manifest: dict[str, Any], example: bytes | None,
                          + "\n  ".join(errors))
 
 
+def _check_target(src: Path, final: Path) -> None:
+    """Refuse a ``final`` folder the build must not replace: only a build output may go."""
+    if not final.exists() and not final.is_symlink():
+        return
+    real, source = final.resolve(), src.resolve()
+    if real == source or real in source.parents:
+        raise BuildError(f"--out {final.parent} would replace the plug-in's own folder {src}"
+                         " with the build; use another folder, e.g. --out dist")
+    problem = build_output_problem(final)
+    if problem is not None:
+        raise BuildError(f"{final} exists and is not a build output, so the build will not"
+                         f" replace it: {problem.split(';')[0]}. Use another --out (e.g. dist)"
+                         " or remove that folder first")
+
+
 def _move_into_place(stage: Path, final: Path) -> None:
     """Replace ``final`` with ``stage``; ``final`` is never left half-written."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -289,12 +310,13 @@ def build_plugin(
     with log.step("Check the config (secrets stay out)"):
         example = shipped_example(src, log)
 
+    final = out / name
+    _check_target(src, final)
     work = Path(work_dir).resolve() if work_dir is not None else out.parent / "build" / name
     job = BuildJob(src, name, modules, requirements, work, offline, pip_args, log)
     stage = work / "stage" / name
     shutil.rmtree(stage.parent, ignore_errors=True)
     stage.mkdir(parents=True)
-    final = out / name
     try:
         staged = builder.stage(job, stage)
         with log.step("Write manifest.json and check the result"):
