@@ -326,7 +326,9 @@ class ConfigState:
             handle, temp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=folder)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+                    # default=_plain: a pasted Enum setting is saved as its value.
+                    out.write(json.dumps(document, indent=2, ensure_ascii=False,
+                                         default=_plain) + "\n")
                     out.flush()
                     os.fsync(out.fileno())
                 os.replace(temp, self.path)
@@ -336,6 +338,8 @@ class ConfigState:
                 raise
         except OSError as exc:
             return [f"cannot write {self.path} ({exc.strerror or exc}); nothing was changed"]
+        except (TypeError, ValueError) as exc:
+            return [f"cannot save these values in {self.path} ({exc}); nothing was changed"]
         self._loaded = False
         return []
 

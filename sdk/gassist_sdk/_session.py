@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._dispatcher import NO_REPLY, Codec, Dispatcher
-from ._errors import TIMEOUT
+from ._errors import PLUGIN_ERROR, TIMEOUT
 from ._framing import MAX_FRAME_SIZE
 from ._jsonrpc import Request, V2Codec
 from ._logging import LazyLogger, when_logging_starts
@@ -202,10 +202,23 @@ class Session:
     # -- jobs (worker thread) -----------------------------------------------------------
 
     def _execute(self, request: Request, job: Job) -> None:
-        (self._runner or self._start_runner()).execute(request, job)
+        try:
+            (self._runner or self._start_runner()).execute(request, job)
+        except Exception as exc:
+            self._failed_inside(request, exc)
 
     def _follow_up(self, request: Request, job: Job) -> None:
-        (self._runner or self._start_runner()).follow_up(request, job)
+        try:
+            (self._runner or self._start_runner()).follow_up(request, job)
+        except Exception as exc:
+            self._failed_inside(request, exc)
+
+    def _failed_inside(self, request: Request, exc: Exception) -> None:
+        """A fault of the runtime itself still ends the call (a second final is dropped)."""
+        _logger.error("%s failed inside the runtime: %s: %s", request.method,
+                      type(exc).__name__, exc, exc_info=exc)
+        self.error(request.id, PLUGIN_ERROR,
+                   f"the plug-in failed unexpectedly ({type(exc).__name__}); see its log")
 
     def _start_runner(self) -> Runner:
         from ._runner import Runner  # with the first call: initialize needs none of it

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import logging
 import subprocess
@@ -303,3 +304,29 @@ def test_each_item_of_a_pasted_list_secret_is_redacted(tmp_path: Path) -> None:
     text = json.dumps(replayed.messages)
     assert "first ***, second ***" in text
     assert "alpha-111-secret" not in text and "beta-222-secret" not in text
+
+
+class Region(enum.Enum):
+    EU = "eu"
+    US = "us"
+
+
+@dataclass
+class RegionConfig:
+    region: Region = setting(description="Service region")  # noqa: RUF009
+
+
+def test_an_enum_setting_pasted_in_setup_is_saved_and_the_call_replayed(tmp_path: Path) -> None:
+    plugin = Plugin("regions", description="Regions", config=RegionConfig, plugin_dir=tmp_path)
+
+    @plugin.command()
+    def where(ctx: Context) -> str:
+        """Say the region."""
+        return f"serving {ctx.config.region.value}"
+
+    with PluginClient(plugin) as client:
+        assert client.call("where").keep_session  # the setup prompt
+        replayed = client.input("region=us")
+    assert replayed.success, replayed.text
+    assert "serving us" in replayed.text
+    assert json.loads((tmp_path / "config.json").read_text()) == {"region": "us"}
