@@ -7,8 +7,9 @@ An install never leaves a half-copied plug-in and never loses the user's setting
 1. the built folder is copied to a staging folder beside the target
    (``plugins/.<name>.installing-<pid>``), so the final step is a rename on one
    file system;
-2. the user's files (:data:`gassist_build._files.USER_STATE`: settings, tokens,
-   keys, caches, logs) are carried from the current install into the staging
+2. the user's files (those matching :data:`gassist_build._files.USER_STATE`:
+   settings, tokens, keys, caches, logs; and every file the current install did not
+   ship, as listed in its install stamp) are carried from the current install into the staging
    folder as they are (a link stays a link); in ``config.json`` keys that are new
    in ``config.example.json`` are added (with their ``//`` comment), and existing
    values are never changed;
@@ -243,15 +244,57 @@ def _no_permission(folder: Path) -> str:
     )
 
 
+def _shipped(folder: Path) -> set[str] | None:
+    """The files (relative, ``/``-separated) the install in ``folder`` shipped, from its
+    install stamp; None for an install made before the stamp listed them.
+
+    A folder with neither a stamp nor a manifest holds no install (it is what
+    ``uninstall`` kept, or the user's own): nothing in it was shipped.
+    """
+    stamp_file = folder / INSTALL_STAMP
+    if not stamp_file.exists() and not (folder / "manifest.json").exists():
+        return set()
+    stamp = read_json_object(stamp_file)
+    shipped = stamp.get("shipped") if stamp else None
+    if not isinstance(shipped, list) or not all(isinstance(p, str) for p in shipped):
+        return None
+    return set(shipped)
+
+
+def _list_shipped(folder: Path) -> list[str]:
+    """Every file and link in ``folder`` (links not followed), relative, ``/``-separated."""
+    found: list[str] = []
+    for top, dirs, files in os.walk(folder):
+        base = PurePosixPath(Path(top).relative_to(folder).as_posix())
+        found.extend((base / name).as_posix() for name in files)
+        found.extend((base / d).as_posix() for d in dirs if (Path(top) / d).is_symlink())
+    return sorted(found)
+
+
 def _user_files(folder: Path) -> list[PurePosixPath]:
-    """The user's files and folders in an installed ``folder`` (links not followed)."""
+    """The user's files and folders in an installed ``folder`` (links not followed).
+
+    Those matching :data:`USER_STATE`, and, when the install stamp lists what the
+    install shipped, everything else it did not ship (but the stamp and scratch files).
+    """
+    shipped = _shipped(folder)
+    shipped_dirs = {parent.as_posix() for path in shipped or ()
+                    for parent in PurePosixPath(path).parents}
+
+    def users(relative: PurePosixPath) -> bool:
+        if user_state(relative) is not None:
+            return True
+        posix = relative.as_posix()
+        return (shipped is not None and posix != INSTALL_STAMP and posix not in shipped
+                and posix not in shipped_dirs and never_shipped(relative) is None)
+
     found: list[PurePosixPath] = []
     for top, dirs, files in os.walk(folder):
         base = PurePosixPath(Path(top).relative_to(folder).as_posix())
         for name in sorted(files + dirs):
-            if user_state(base / name) is not None:
+            if users(base / name):
                 found.append(base / name)
-        dirs[:] = sorted(d for d in dirs if user_state(base / d) is None)
+        dirs[:] = sorted(d for d in dirs if not users(base / d))
     return found
 
 
@@ -333,7 +376,8 @@ def _carry_user_files(target: Path, stage: Path, log: StepLog) -> tuple[str, lis
 def _copy_dist(dist: Path, stage: Path) -> None:
     try:
         copy_tree(dist, stage, InstallError, skip=never_shipped)
-        stamp = {"name": dist.name, "version": _manifest_version(dist)}
+        stamp = {"name": dist.name, "version": _manifest_version(dist),
+                 "shipped": _list_shipped(stage)}
         (stage / INSTALL_STAMP).write_text(json.dumps(stamp) + "\n", encoding="utf-8")
     except PermissionError:
         raise InstallError(_no_permission(stage.parent)) from None
@@ -423,8 +467,8 @@ def uninstall_plugin(
 ) -> UninstallResult:
     """Remove an installed plug-in, keeping the user's files in its folder unless ``purge``.
 
-    The user's files are :data:`gassist_build._files.USER_STATE` (settings, tokens, keys,
-    caches, logs).
+    The user's files are those matching :data:`gassist_build._files.USER_STATE`
+    (settings, tokens, keys, caches, logs) and every file the install did not ship.
 
     Raises:
         InstallError: The plug-in is not installed, or is running (nothing removed).
