@@ -59,6 +59,15 @@ class Codec(Protocol):
     @property
     def heartbeat_interval(self) -> float | None: ...
 
+    @property
+    def answers_stray_bytes(self) -> bool:
+        """Whether bytes outside any message get an error answer.
+
+        V2 answers them with id null, which no request can be matched to; V1 has no
+        ids, so an answer there would be taken as the final of the engine's next call.
+        """
+        ...
+
     def decode(self, payload: bytes) -> list[Message]: ...
 
     def encode(self, message: Message) -> bytes | None: ...
@@ -226,10 +235,13 @@ class Dispatcher:
                 self._handle_payload(event)
             else:
                 logger.warning("framing error: %s", self.redact(event.message))
-                # Padding between messages asked nothing: answering it would be a
-                # final no request is waiting for.
-                if event.kind != FrameError.NOISE:
-                    self.respond_error(None, event)
+                # Bytes between messages asked nothing: where the protocol has no ids,
+                # an answer would be a final no request is waiting for.
+                if event.kind == FrameError.NOISE:
+                    continue
+                if event.kind == FrameError.STRAY_BYTES and not self.codec.answers_stray_bytes:
+                    continue
+                self.respond_error(None, event)
 
     def _handle_payload(self, payload: bytes) -> None:
         try:

@@ -211,6 +211,7 @@ class V2Codec:
 
     name = "v2"
     heartbeat_interval: float | None = None
+    answers_stray_bytes = True  # with id null, which matches no request
 
     def __init__(self) -> None:
         self.framer = LengthPrefixFramer()

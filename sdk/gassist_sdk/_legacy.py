@@ -56,6 +56,7 @@ class V1Codec:
     """
 
     name = "v1"
+    answers_stray_bytes = False  # no ids: an answer would desynchronise the engine
 
     def __init__(self, *, tethered: bool = False) -> None:
         self.framer = EndMarkerFramer()

@@ -319,9 +319,9 @@ def test_v1_invalid_json_is_answered_and_survived(v1: WirePeer) -> None:
     v1.send_raw(b'{"tool_calls": [ nope ]}<<END>>')
     _, answer = v1.v1_collect()
     assert answer["success"] is False and "invalid JSON" in answer["message"]
+    # Bytes outside any message are skipped without an answer (issue 10 item 5): V1 has
+    # no ids, so an answer would be taken as the final of the engine's next call.
     v1.send_raw(b"garbage bytes\n")
-    _, answer = v1.v1_collect()
-    assert answer["success"] is False and "unexpected bytes" in answer["message"]
     assert_alive_v1(v1)
 
 

@@ -47,6 +47,17 @@ def test_stray_bytes_between_messages_give_no_extra_finals(v1: WirePeer) -> None
         {"success": True, "message": "shutting down"}]
 
 
+@pytest.mark.parametrize("stray", [b"}<<END>>", b"garbage\n", b" ]] <<END>>"])
+def test_printable_stray_bytes_after_a_message_get_no_final_before_its_answer(
+        v1: WirePeer, stray: bytes) -> None:  # noqa: F811
+    # Found in review: the stray bytes were answered at once, before the queued call,
+    # so a V1 engine would have paired every later answer with the wrong call.
+    v1.send_raw(GOOD + END_MARKER + stray)
+    _, final = v1.v1_collect()
+    assert final == {"success": True, "message": "after"}
+    alive_v1(v1)
+
+
 def test_reply_text_holding_the_marker_never_puts_the_marker_on_the_wire(
         v1: WirePeer) -> None:  # noqa: F811
     before = len(v1.raw_out)
