@@ -116,8 +116,12 @@ class RedactingStream:
     """A text stream that writes whole lines to another with every secret hidden.
 
     Text is held until a newline or :meth:`flush`, so a secret written in
-    pieces (``print`` writes its parts one by one) is still caught. Anything
-    else is the wrapped stream's.
+    pieces (``print`` writes its parts one by one) is still caught. Secrets are
+    found in all the held text before any of it is written, so one holding
+    newlines (a PEM key, a service-account file) is seen whole: text goes out
+    only up to a line end that no secret crosses and that comes before any
+    tail that could still grow into a secret. Anything else is the wrapped
+    stream's.
 
     Args:
         stream: Where the redacted text goes.
@@ -131,11 +135,55 @@ class RedactingStream:
 
     def write(self, text: str) -> int:
         self._pending += text
-        cut = self._pending.rfind("\n") + 1
+        pending = self._pending
+        pattern = self.redactor._pattern  # the redactor's own, so both hide the same
+        if pattern is None:
+            cut = pending.rfind("\n") + 1
+            if cut:
+                self._pending = pending[cut:]
+                self.stream.write(pending[:cut])
+            return len(text)
+        matches = list(pattern.finditer(pending))
+        limit = self._could_grow_into_secret(pending)
+        while True:
+            cut = pending.rfind("\n", 0, limit) + 1
+            crossing = next((m for m in matches if m.start() < cut < m.end()), None)
+            if crossing is None:
+                break
+            limit = crossing.start()
         if cut:
-            lines, self._pending = self._pending[:cut], self._pending[cut:]
-            self.stream.write(self.redactor.redact(lines))
+            out: list[str] = []
+            done = 0
+            for match in matches:
+                if match.end() > cut:
+                    break
+                out += (pending[done:match.start()], "***")
+                done = match.end()
+            out.append(pending[done:cut])
+            self._pending = pending[cut:]
+            self.stream.write("".join(out))
         return len(text)
+
+    def _could_grow_into_secret(self, pending: str) -> int:
+        """Where the longest tail of ``pending`` that begins some longer secret starts."""
+        start = len(pending)
+        if not pending:
+            return start
+        last = pending[-1]
+        for secret in self.redactor._secrets:
+            # Only lengths whose last character matches can be a tail: try the longest first.
+            at = min(len(secret) - 1, len(pending))
+            while True:
+                at = secret.rfind(last, 0, at)
+                if at < 0:
+                    break
+                size = at + 1
+                if len(pending) - size >= start:
+                    break  # no shorter tail of this secret can start earlier
+                if pending.endswith(secret[:size]):
+                    start = len(pending) - size
+                    break
+        return start
 
     def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
@@ -146,6 +194,11 @@ class RedactingStream:
             pending, self._pending = self._pending, ""
             self.stream.write(self.redactor.redact(pending))
         self.stream.flush()
+
+    def close(self) -> None:
+        """Write what is held (redacted), then close the wrapped stream."""
+        self.flush()
+        self.stream.close()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
