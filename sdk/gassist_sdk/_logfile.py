@@ -136,7 +136,7 @@ class RedactingStream:
     def write(self, text: str) -> int:
         self._pending += text
         pending = self._pending
-        pattern = self.redactor._pattern  # the redactor's own, so both hide the same
+        pattern = self.redactor.pattern  # the redactor's own, so both hide the same
         if pattern is None:
             cut = pending.rfind("\n") + 1
             if cut:
@@ -170,7 +170,7 @@ class RedactingStream:
         if not pending:
             return start
         last = pending[-1]
-        for secret in self.redactor._secrets:
+        for secret in self.redactor.secrets:
             # Only lengths whose last character matches can be a tail: try the longest first.
             at = min(len(secret) - 1, len(pending))
             while True:

@@ -105,6 +105,16 @@ class RedactingFilter:
                 for hook in hooks:
                     hook()
 
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The expression matching any secret, longest first (None before the first)."""
+        return self._pattern
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        """The texts being hidden."""
+        return frozenset(self._secrets)
+
     def when_secrets_known(self, hook: Callable[[], object]) -> None:
         """Run ``hook`` once the first secret is known (now, if one is)."""
         if self._pattern is not None:
