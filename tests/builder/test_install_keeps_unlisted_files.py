@@ -13,7 +13,13 @@ from pathlib import Path
 from gassist_build.install import install_plugin, uninstall_plugin
 
 from .test_install import leftovers, make_dist
-from .test_user_state import USER_FILES, add_user_files, assert_user_files
+from .test_user_state import (
+    USER_FILES,
+    add_user_files,
+    assert_files,
+    assert_user_files,
+    write_files,
+)
 
 UNLISTED = {
     "tokens.json": '{"access": "user-token"}',
@@ -27,15 +33,11 @@ UNLISTED = {
 
 
 def add_unlisted(folder: Path) -> None:
-    for rel, text in UNLISTED.items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_text(text)
+    write_files(folder, UNLISTED)
 
 
 def assert_unlisted(folder: Path) -> None:
-    for rel, text in UNLISTED.items():
-        assert (folder / rel).is_file(), rel
-        assert (folder / rel).read_text() == text, rel
+    assert_files(folder, UNLISTED)
 
 
 def test_reinstall_keeps_files_the_install_did_not_ship(tmp_path: Path) -> None:

@@ -26,15 +26,23 @@ USER_FILES = {
 }
 
 
-def add_user_files(folder: Path) -> None:
-    for rel, text in USER_FILES.items():
+def write_files(folder: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_text(text)
 
 
-def assert_user_files(folder: Path) -> None:
-    for rel, text in USER_FILES.items():
+def assert_files(folder: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
         assert (folder / rel).read_text() == text, rel
+
+
+def add_user_files(folder: Path) -> None:
+    write_files(folder, USER_FILES)
+
+
+def assert_user_files(folder: Path) -> None:
+    assert_files(folder, USER_FILES)
 
 
 def test_reinstall_keeps_keys_caches_tokens_and_logs(tmp_path: Path) -> None:
