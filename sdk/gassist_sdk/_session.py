@@ -160,17 +160,17 @@ class Session:
         return NO_REPLY
 
     def _on_execute(self, request: Request) -> Any:
-        self._await_final(request.id)
-        self.dispatcher.submit(self._execute, request, "execute", self._drop)
-        if self._after_first is not None:
-            self._first_request_seen()
-        return NO_REPLY
+        return self._queue(self._execute, request, "execute")
 
     def _on_input(self, request: Request) -> Any:
         # Acknowledge before queueing, so the ack always precedes the reply.
         self.dispatcher.respond(request.id, {"acknowledged": True})
+        return self._queue(self._follow_up, request, "input")
+
+    def _queue(self, work: Callable[[Request, Job], None], request: Request, what: str) -> Any:
+        """Hand a call to the worker; its final answer is now awaited."""
         self._await_final(request.id)
-        self.dispatcher.submit(self._follow_up, request, "input", self._drop)
+        self.dispatcher.submit(work, request, what, self._drop)
         if self._after_first is not None:
             self._first_request_seen()
         return NO_REPLY
