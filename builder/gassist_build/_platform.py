@@ -62,7 +62,8 @@ class Platform:
     def __init__(self, runner: CommandRunner = _run_quietly) -> None:
         self._runner = runner
 
-    def launch_command(self, folder: Path, executable: str, python: str) -> list[str]:
+    def launch_command(self, folder: Path, executable: str, python: str,
+                       python_flags: Sequence[str] = ()) -> list[str]:
         """The argv that starts ``executable`` from the plug-in ``folder``.
 
         Args:
@@ -70,6 +71,8 @@ class Platform:
             executable: The manifest's ``executable``, relative to ``folder``.
             python: The interpreter that runs ``.py`` plug-ins (the engine's
                 bundled Python; here, the current one).
+            python_flags: Interpreter options placed before the script
+                (:data:`gassist_build._isolation.ISOLATED_FLAGS`).
 
         Raises:
             LaunchError: The file is missing or cannot run on this platform.
@@ -81,7 +84,7 @@ class Platform:
             )
         suffix = path.suffix.lower()
         if suffix == ".py":
-            return [python, str(path)]
+            return [python, *python_flags, str(path)]
         return self._native_command(path, suffix)
 
     def _native_command(self, path: Path, suffix: str) -> list[str]:  # pragma: no cover

@@ -5,19 +5,17 @@ steps (:mod:`.pipeline`) and its two modes (:mod:`.source`, :mod:`.exe`)."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
+from .._isolation import RUNTIME, runtime_dir
 from .._steps import StepLog
-from ..errors import BuildError
 
 __all__ = ["RUNTIME", "BuildJob", "BuildMode", "Mode", "Staged", "runtime_dir"]
 
 Mode = Literal["source", "exe"]
-RUNTIME = "gassist_sdk"
 
 
 @dataclass(frozen=True)
@@ -75,12 +73,3 @@ class BuildMode(Protocol):
             BuildError: A step failed; nothing outside the work folder was touched.
         """
         ...
-
-
-def runtime_dir() -> Path:
-    """The folder of the ``gassist_sdk`` runtime package this Python imports."""
-    spec = importlib.util.find_spec(RUNTIME)
-    if spec is None or spec.origin is None:
-        raise BuildError("the gassist_sdk runtime is not installed in this Python; install"
-                         " gassist-sdk (pip install -e .) and build again")
-    return Path(spec.origin).parent

@@ -26,9 +26,9 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "install": ("install", "install_command"),
     "uninstall": ("install", "uninstall_command"),
     "package": ("package", "package_command"),
-    "call": ("emulate", "call"),
-    "chat": ("emulate", "chat"),
-    "check": ("emulate", "check"),
+    "call": ("call", "call"),
+    "chat": ("chat", "chat"),
+    "check": ("check", "check"),
 }
 
 

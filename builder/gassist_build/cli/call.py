@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""``gassist-build call``: start a plug-in, call one function, print its reply, stop it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.text import Text
+
+from ..errors import ArgumentError, ReportedFailure
+from ..host import ManifestError, PluginProcess, Timeouts, load_plugin_spec
+from ..host.emulator import coerce_arguments
+from ._hosting import (
+    EventPrinter,
+    log_dir_option,
+    make_console,
+    print_failure,
+    protocol_choice,
+    protocol_option,
+    secs,
+    stops_plugins_on_signals,
+    timeout_option,
+)
+
+__all__ = ["call"]
+
+
+@click.command("call")
+@click.argument("plugin_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("function")
+@click.argument("pairs", nargs=-1, metavar="[KEY=VALUE]...")
+@click.option("--json", "json_args", metavar="ARGS",
+              help='Arguments as a JSON object, e.g. \'{"name": "Ada"}\' (KEY=VALUE overrides).')
+@protocol_option
+@timeout_option
+@log_dir_option
+@stops_plugins_on_signals
+def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str | None,
+         protocol: str, timeout: float, log_dir: Path | None) -> None:
+    """Start a plug-in, call one FUNCTION, print its streamed reply, stop it.
+
+    Values are converted by the manifest's parameter types (n=3 is a number when
+    n is declared "integer"). Exits 0 when the call succeeds, 1 when it fails.
+    """
+    err = make_console(stderr=True)
+    try:
+        spec = load_plugin_spec(plugin_dir)
+    except ManifestError as exc:
+        raise click.ClickException(str(exc)) from None
+    declared = spec.function(function)
+    if declared is None:
+        names = ", ".join(f.name for f in spec.functions) or "none"
+        raise click.UsageError(f"{spec.name} has no function {function!r} in manifest.json"
+                               f" (functions: {names})")
+    try:
+        arguments, warnings = coerce_arguments(declared, list(pairs), json_args)
+    except ArgumentError as exc:
+        raise click.UsageError(str(exc)) from None
+    for warning in warnings:
+        err.print(Text(f"warning: {warning}", style="yellow"))
+    printer = EventPrinter(err)
+    printer.in_call = True  # one call: everything that goes wrong is part of it
+    process = PluginProcess(spec, timeouts=Timeouts(execute=timeout), log_dir=log_dir,
+                            protocol=protocol_choice(protocol), on_event=printer)
+    started = process.start()
+    if not started.success:
+        print_failure(err, started, process.log_path)
+        err.print(Text(f"{spec.name} did not start.", style="bold red"))
+        raise ReportedFailure()
+    out = sys.stdout
+    streamed: list[str] = []
+
+    def show(chunk: str) -> None:
+        streamed.append(chunk)
+        out.write(chunk)
+        out.flush()
+
+    try:
+        result = process.execute(function, arguments, on_chunk=show)
+    finally:
+        process.shutdown()
+    if result.data:
+        out.write(result.data)
+    if result.text:
+        out.write("\n")
+    out.flush()
+    for problem in result.problems:
+        err.print(Text(f"warning: {problem}", style="yellow"))
+    # Violations that did not end the call came after its answer (a second complete).
+    late = [v for v in process.violations if result.error != f"protocol violation: {v}"]
+    for violation in late:
+        err.print(Text(f"✗ protocol violation: {violation}", style="bold red"))
+    timing = f"start {secs(started.elapsed)}, call {secs(result.elapsed)}"
+    if result.first_chunk_after is not None:
+        timing += f", first chunk after {secs(result.first_chunk_after)}"
+    if result.success and late:
+        err.print(Text(f"✗ {spec.name}.{function} answered, then broke the protocol ({timing})",
+                       style="bold red"))
+        raise ReportedFailure()
+    if result.success:
+        session = " — keeps the session (passthrough: try `chat`)" if result.keep_session else ""
+        err.print(Text(f"✓ {spec.name}.{function} succeeded ({timing}){session}",
+                       style="green"))
+        return
+    print_failure(err, result, process.log_path)
+    err.print(Text(f"({timing})", style="dim"))
+    raise ReportedFailure()

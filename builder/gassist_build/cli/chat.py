@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""``gassist-build chat``: host plug-ins and talk to them a line at a time, like the overlay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from ..errors import ArgumentError
+from ..host import Timeouts
+from ..host.emulator import Emulator
+from ._hosting import (
+    EventPrinter,
+    log_dir_option,
+    make_console,
+    print_failure,
+    secs,
+    stops_plugins_on_signals,
+    timeout_option,
+)
+
+__all__ = ["chat"]
+
+
+_CHAT_HELP = """\
+/<plugin> <function> key=value ...   call a function (quote values with spaces)
+/<plugin>                            list the plug-in's functions
+text                                 reply to the plug-in that keeps the session
+/plugins   list plug-ins     /help   this text     /quit   stop everything"""
+
+
+def _show_plugins(console: Console, emulator: Emulator) -> None:
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("plug-in")
+    table.add_column("protocol")
+    table.add_column("start")
+    table.add_column("functions")
+    for name, hosted in sorted(emulator.plugins.items()):
+        spec = hosted.spec
+        table.add_row(escape(name), spec.protocol.upper(),
+                      "at load" if spec.persistent else "on first call",
+                      escape(", ".join(f.name for f in spec.functions) or "-"))
+    console.print(table)
+    for name, reasons in sorted(emulator.rejected.items()):
+        console.print(Text(f"not loaded: {name}: {'; '.join(reasons)}", style="red"))
+    for name, warnings in sorted(emulator.warnings.items()):
+        for warning in warnings:
+            console.print(Text(f"warning: {name}: {warning}", style="yellow"))
+
+
+def _run_chat_line(console: Console, emulator: Emulator, line: str,
+                   printer: EventPrinter) -> None:
+    if line.startswith("/"):
+        target = line[1:].split(maxsplit=1)[0] if len(line) > 1 else ""
+        plugin = emulator.plugin(target).name
+    elif emulator.active_session is not None:
+        plugin = emulator.active_session
+    else:
+        raise ArgumentError("no plug-in is waiting for input; call one first:"
+                            " /<plugin> <function> key=value ... (/help lists commands)")
+
+    def warn(message: str) -> None:
+        console.print(Text(f"warning: {message}", style="yellow"))
+
+    prefixed = False
+
+    def show(text: str) -> None:
+        # The engine shows replies after an italic `<plugin>>` prefix; chunks follow live.
+        nonlocal prefixed
+        if not prefixed:
+            console.print(Text(f"{plugin}> ", style="italic"), end="")
+            prefixed = True
+        console.print(Text(text), end="")
+
+    printer.in_call = True
+    try:
+        result = emulator.run_line(line, on_chunk=show, on_warning=warn)
+    finally:
+        printer.in_call = False
+    if result.data:
+        show(result.data)
+    if prefixed:
+        console.print()
+    for problem in result.problems:
+        warn(problem)
+    timing = secs(result.elapsed)
+    if result.first_chunk_after is not None:
+        timing += f", first chunk after {secs(result.first_chunk_after)}"
+    if not result.success:
+        hosted = emulator.plugins.get(plugin)
+        log_path = hosted.process.log_path if hosted and hosted.process else None
+        print_failure(console, result, log_path)
+    console.print(Text(f"({timing})", style="dim"))
+    if emulator.active_session is not None:
+        console.print(Text(f"{emulator.active_session} keeps the session: type your reply"
+                           " (or /quit)", style="cyan"))
+
+
+@click.command("chat")
+@click.option("--plugins-dir", required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder with one subfolder per plug-in, like the engine's plugins folder.")
+@timeout_option
+@log_dir_option
+@stops_plugins_on_signals
+def chat(plugins_dir: Path, timeout: float, log_dir: Path | None) -> None:
+    """Host every plug-in of a folder and talk to them, one line at a time.
+
+    Reads commands from stdin, so it also runs from a pipe or a script:
+    /<plugin> <function> key=value ... calls a function; other text goes to the
+    plug-in that keeps the session (passthrough); /quit stops everything.
+    """
+    console = make_console()
+    stdin = click.get_text_stream("stdin")
+    interactive = stdin.isatty()
+    printer = EventPrinter(console)
+    emulator = Emulator(plugins_dir, timeouts=Timeouts(execute=timeout), log_dir=log_dir,
+                        on_event=printer)
+    console.print(Text(f"G-Assist emulator: {len(emulator.plugins)} plug-in(s) in"
+                       f" {plugins_dir}", style="bold"))
+    _show_plugins(console, emulator)
+    for name, failed in emulator.start_persistent().items():
+        console.print(Text(f"{name} did not start:", style="bold red"))
+        process = emulator.plugins[name].process
+        print_failure(console, failed, process.log_path if process is not None else None)
+    console.print(Text("Type /help for commands.", style="dim"))
+    try:
+        while True:
+            if interactive:
+                prompt = f"{emulator.active_session or 'you'}< "
+                console.print(Text(prompt, style="bold"), end="")
+            line = stdin.readline()
+            if not line:
+                break
+            line = line.strip()
+            if not line:
+                continue
+            if not interactive:
+                console.print(Text(f"> {line}", style="bold"))
+            if line in ("/quit", "/exit"):
+                break
+            if line == "/help":
+                console.print(Text(_CHAT_HELP))
+                continue
+            if line == "/plugins":
+                _show_plugins(console, emulator)
+                continue
+            try:
+                if line.startswith("/") and len(line.split()) == 1:
+                    hosted = emulator.plugin(line[1:])
+                    for function in hosted.spec.functions:
+                        params = " ".join(f"{p}=<{function.param_type(p) or 'value'}>"
+                                          for p in function.properties)
+                        console.print(Text(f"/{hosted.name} {function.name} {params}".rstrip()
+                                           + f"   {function.description}"))
+                    continue
+                _run_chat_line(console, emulator, line, printer)
+            except ArgumentError as exc:
+                console.print(Text(str(exc), style="red"))
+    finally:
+        reports = emulator.close()
+        for name, report in reports.items():
+            if report.step != "already-exited":
+                console.print(Text(f"{name}: stopped ({report.step}, {secs(report.elapsed)})",
+                                   style="dim"))
