@@ -77,13 +77,13 @@ def _render(source: Path, name: str, scratch: Path, *, no_input: bool,
 def _generate_files(rendered: Path) -> None:
     """Write the rendered plug-in's manifest and config files from its code, and check them."""
     try:
-        manifest = run_manifest_command(rendered)
+        manifest = run_manifest_command(rendered, isolated=False)
     except ManifestCommandError as exc:
         raise BuildError(f"the rendered plug-in does not load:\n{exc}") from None
     (rendered / "manifest.json").write_text(render_manifest(manifest), encoding="utf-8")
     try:
         # The same files `gassist-build config` writes, so its --check passes at once.
-        sync_config_files(rendered)
+        sync_config_files(rendered, isolated=False)
     except ManifestCommandError as exc:
         raise BuildError(f"the rendered plug-in's config cannot be generated:\n{exc}") \
             from None

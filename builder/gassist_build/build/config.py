@@ -56,7 +56,7 @@ def declared_config(src: str | Path) -> DeclaredConfig | None:
     """
     src = Path(src)
     try:
-        schema = run_plugin_json(src, "--config-schema")
+        schema = run_plugin_json(src, "--config-schema", isolated=False)
     except ManifestCommandError as exc:
         if exc.returncode == EXIT_NO_CONFIG:
             return None
@@ -67,7 +67,7 @@ def declared_config(src: str | Path) -> DeclaredConfig | None:
         raise BuildError(f"`plugin.py --config-schema` in {src} printed a schema without"
                          " \"properties\"; is gassist_sdk in libs/ older than this tool?")
     try:
-        example = run_plugin_json(src, "--config-example")
+        example = run_plugin_json(src, "--config-example", isolated=False)
     except ManifestCommandError as exc:
         raise BuildError(f"could not get config.example.json from {src / 'plugin.py'}:\n{exc}") \
             from None

@@ -169,7 +169,7 @@ def _validate(manifest: dict[str, Any], folder: Path | None) -> list[str]:
 def _generate_manifest(src: Path, log: StepLog) -> dict[str, Any]:
     """The manifest generated from the code, its content validated; its name checked."""
     try:
-        manifest = run_manifest_command(src)
+        manifest = run_manifest_command(src, isolated=False)
     except ManifestCommandError as exc:
         raise BuildError(
             f"could not get the manifest from {src / 'plugin.py'}: the plug-in fails to"

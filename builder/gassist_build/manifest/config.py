@@ -63,6 +63,7 @@ def sync_config_files(
     check: bool = False,
     python: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    isolated: bool = True,
 ) -> ConfigSyncResult:
     """Regenerate ``config.example.json`` and ``config.schema.json`` in ``folder``, or check them.
 
@@ -75,6 +76,7 @@ def sync_config_files(
         check: Only compare; never write.
         python: Interpreter that runs ``plugin.py``.
         timeout: Seconds each ``plugin.py`` run may take.
+        isolated: Run it with only the standard library and ``libs/`` importable.
 
     Returns:
         A :class:`ConfigSyncResult`.
@@ -88,7 +90,8 @@ def sync_config_files(
     documents: list[dict[str, Any]] = []
     for flag in ("--config-example", "--config-schema"):
         try:
-            documents.append(run_plugin_json(folder, flag, python=python, timeout=timeout))
+            documents.append(run_plugin_json(folder, flag, python=python, timeout=timeout,
+                                             isolated=isolated))
         except ManifestCommandError as exc:
             if exc.returncode == EXIT_NO_CONFIG:
                 return ConfigSyncResult(folder, "no-config", paths)

@@ -5,14 +5,14 @@
 The contract with the runtime is the command line: ``python plugin.py --manifest`` prints
 the manifest JSON generated from the registered commands on stdout and exits 0 (and
 ``--config-example`` / ``--config-schema`` print its config documents the same way). We run
-it the way the engine runs a V2 plug-in (working directory = plug-in folder, ``<folder>/libs``
-first on ``PYTHONPATH``) so that a plug-in which works deployed also works here.
+it the way the engine runs a V2 plug-in (working directory = plug-in folder, only the standard
+library and ``<folder>/libs`` importable: :mod:`gassist_build._isolation`) so that what passes
+here also loads deployed; ``isolated=False`` (``--dev``) uses this environment's packages too.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +20,8 @@ from typing import Any
 
 from gassist_sdk._manifest import EXIT_NO_CONFIG, dumps_manifest
 
-from ..errors import ToolError
+from .._isolation import engine_isolation
+from ..errors import LaunchError, ToolError
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -79,6 +80,7 @@ def run_manifest_command(
     *,
     python: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    isolated: bool = True,
 ) -> dict[str, Any]:
     """Run ``<python> plugin.py --manifest`` in ``folder`` and return the manifest it prints.
 
@@ -86,6 +88,8 @@ def run_manifest_command(
         folder: The plug-in folder (holds ``plugin.py``).
         python: Interpreter to use; defaults to the one running this tool.
         timeout: Seconds to wait before killing the plug-in.
+        isolated: Only the standard library and ``libs/`` importable (the engine's
+            view); False adds this environment's packages.
 
     Returns:
         The manifest as a dict, keys in the order the plug-in printed them.
@@ -93,7 +97,8 @@ def run_manifest_command(
     Raises:
         ManifestCommandError: The script is missing, failed, hung, or printed no JSON object.
     """
-    return run_plugin_json(folder, "--manifest", python=python, timeout=timeout)
+    return run_plugin_json(folder, "--manifest", python=python, timeout=timeout,
+                           isolated=isolated)
 
 
 def run_plugin_json(
@@ -102,6 +107,7 @@ def run_plugin_json(
     *,
     python: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    isolated: bool = True,
 ) -> dict[str, Any]:
     """Run ``<python> plugin.py FLAG`` in ``folder`` and return the JSON object it prints.
 
@@ -110,6 +116,8 @@ def run_plugin_json(
         flag: The runtime's command-line flag, e.g. ``--manifest`` or ``--config-example``.
         python: Interpreter to use; defaults to the one running this tool.
         timeout: Seconds to wait before killing the plug-in.
+        isolated: Only the standard library and ``libs/`` importable (the engine's
+            view); False adds this environment's packages.
 
     Raises:
         ManifestCommandError: The script is missing, failed, hung, or printed no JSON object;
@@ -119,14 +127,16 @@ def run_plugin_json(
     shown = f"`plugin.py {flag}`"
     if not (folder / "plugin.py").is_file():
         raise ManifestCommandError(f"{folder / 'plugin.py'} does not exist")
-    env = dict(os.environ)
-    libs = str((folder / "libs").resolve())
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (libs, env.get("PYTHONPATH", "")) if p)
     # UTF-8 on every platform (a Windows console default would mangle non-ASCII descriptions),
     # and no __pycache__ left in the user's plug-in folder.
-    env["PYTHONIOENCODING"] = "utf-8"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    command = [python or sys.executable, "plugin.py", flag]
+    try:
+        isolation = engine_isolation(folder.resolve(), isolated=isolated,
+                                     extra={"PYTHONIOENCODING": "utf-8",
+                                            "PYTHONDONTWRITEBYTECODE": "1"})
+    except LaunchError as exc:
+        raise ManifestCommandError(str(exc)) from None
+    env = isolation.env
+    command = [python or sys.executable, *isolation.python_flags, "plugin.py", flag]
     try:
         # stdin is closed: a plug-in that ignores the flag and starts serving sees EOF and exits.
         proc = subprocess.run(

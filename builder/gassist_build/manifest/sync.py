@@ -39,6 +39,7 @@ def sync_manifest(
     check: bool = False,
     python: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    isolated: bool = True,
 ) -> SyncResult:
     """Regenerate ``folder/manifest.json`` from the plug-in's code, or check it is current.
 
@@ -51,6 +52,7 @@ def sync_manifest(
         check: Only compare; never write.
         python: Interpreter that runs ``plugin.py``.
         timeout: Seconds ``plugin.py --manifest`` may take.
+        isolated: Run it with only the standard library and ``libs/`` importable.
 
     Returns:
         A :class:`SyncResult`.
@@ -60,7 +62,7 @@ def sync_manifest(
     """
     folder = Path(folder)
     path = folder / "manifest.json"
-    data = run_manifest_command(folder, python=python, timeout=timeout)
+    data = run_manifest_command(folder, python=python, timeout=timeout, isolated=isolated)
     text = render_manifest(data)
     # Only the content decides: the executable may be a build output that does not exist
     # yet, and folder checks are `validate`'s business.
