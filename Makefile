@@ -10,6 +10,9 @@ else
 endif
 PY    := $(BIN)/python
 STAMP := $(VENV)/.installed
+# Most slow tests wait on subprocesses and timers, so more workers than cores pay off.
+TEST_WORKERS ?= 4
+PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: demo test test-fast lint bench manifests clean
 
@@ -25,10 +28,10 @@ demo: $(STAMP)
 	$(PY) -m gassist_build.demo
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PYTEST)
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not slow"
+	$(PYTEST) -m "not slow"
 
 lint: $(STAMP)
 	$(PY) -m ruff check sdk builder tests bench plugins
