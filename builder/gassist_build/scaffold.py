@@ -36,8 +36,11 @@ def templates_dir() -> Path:
     """
     override = os.environ.get("GASSIST_TEMPLATES_DIR")
     candidates = [Path(override)] if override else []
+    here = Path(__file__).resolve().parent
+    # Installed from a wheel: package data at gassist_build/templates.
+    candidates.append(here / "templates")
     # A source checkout (and an editable install): <repo>/templates.
-    candidates.append(Path(__file__).resolve().parents[2] / "templates")
+    candidates.append(here.parents[1] / "templates")
     for candidate in candidates:
         if candidate.is_dir():
             return candidate
