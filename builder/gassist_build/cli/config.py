@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..manifest.config import EXAMPLE_NAME, SCHEMA_NAME, sync_config_files
+from .validate import dev_option, hinted_failure
 
 __all__ = ["config_command"]
 
@@ -32,13 +33,15 @@ def _console() -> Console:
     metavar="EXE",
     help="Interpreter that runs plugin.py (default: the one running gassist-build).",
 )
-def config_command(path: Path, check: bool, python: str | None) -> None:
+@dev_option
+def config_command(path: Path, check: bool, python: str | None, dev: bool) -> None:
     """Write PATH/config.example.json and PATH/config.schema.json from the plug-in's code.
 
     They come from `plugin.py --config-example` and `--config-schema`: every key with its
     description, secrets left empty. config.json itself is never read into them.
     """
-    result = sync_config_files(path, check=check, python=python)
+    with hinted_failure(path, isolated=not dev):
+        result = sync_config_files(path, check=check, python=python, isolated=not dev)
     console = _console()
     if result.status == "no-config":
         console.print(

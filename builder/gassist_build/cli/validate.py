@@ -8,21 +8,24 @@ Thin wrappers: :func:`gassist_build.manifest.validate.validate_plugin` and
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.text import Text
 
-from ..manifest.probe import DEFAULT_TIMEOUT
+from ..manifest.probe import DEFAULT_TIMEOUT, ManifestCommandError, missing_module_hint
 from ..manifest.sync import sync_manifest
 from ..manifest.validate import Problem, validate_plugin
 
-__all__ = ["manifest", "validate"]
+__all__ = ["dev_option", "hinted_failure", "manifest", "validate"]
 
 _STYLE = {"error": "bold red", "warning": "yellow"}
+# Code problems that regenerating manifest.json does not fix.
+_NOT_DRIFT = frozenset({"code-run-failed", "code-import-failed"})
 
 
 def _console() -> Console:
@@ -43,6 +46,18 @@ def _print_problems(console: Console, problems: Iterable[Problem]) -> None:
             console.print(Text("            " + extra, style="dim"))
 
 
+@contextlib.contextmanager
+def hinted_failure(folder: Path, *, isolated: bool) -> Iterator[None]:
+    """Add the next step to a ``plugin.py`` failure caused by a module it cannot import."""
+    try:
+        yield
+    except ManifestCommandError as exc:
+        hint = missing_module_hint(exc, folder, isolated=isolated)
+        if hint:
+            exc.message = f"{exc.message}; {hint}"
+        raise
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -51,6 +66,14 @@ _python_option = click.option(
     "--python",
     metavar="EXE",
     help="Interpreter that runs plugin.py (default: the one running gassist-build).",
+)
+
+
+dev_option = click.option(
+    "--dev",
+    is_flag=True,
+    help="Run plugin.py with this environment's packages instead of only the standard"
+    " library and libs/ (what G-Assist's Python sees).",
 )
 
 
@@ -63,12 +86,16 @@ _python_option = click.option(
     help="Do not run plugin.py --manifest to compare its functions with the manifest.",
 )
 @_python_option
-def validate(path: Path, as_json: bool, no_code: bool, python: str | None) -> None:
+@dev_option
+def validate(path: Path, as_json: bool, no_code: bool, python: str | None, dev: bool) -> None:
     """Check a plug-in folder (or its manifest.json) and list every problem.
 
-    Exits 1 when there are errors; warnings alone exit 0.
+    plugin.py runs as G-Assist runs it (only the standard library and libs/ importable)
+    unless --dev is given. Exits 1 when there are errors (plugin.py failing to import is
+    one); warnings alone exit 0.
     """
-    report = validate_plugin(path, check_code=not no_code, python=python, timeout=DEFAULT_TIMEOUT)
+    report = validate_plugin(path, check_code=not no_code, python=python, timeout=DEFAULT_TIMEOUT,
+                             isolated=not dev)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -79,7 +106,7 @@ def validate(path: Path, as_json: bool, no_code: bool, python: str | None) -> No
             f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')}"
         )
         console.print(Text(summary, style="bold red" if report.errors else "green"))
-        if any(p.code.startswith("code-") and p.code != "code-run-failed" for p in report.errors):
+        if any(p.code.startswith("code-") and p.code not in _NOT_DRIFT for p in report.errors):
             console.print(
                 Text(
                     f"Regenerate manifest.json from the code: gassist-build manifest {path}", "dim"
@@ -96,12 +123,14 @@ def validate(path: Path, as_json: bool, no_code: bool, python: str | None) -> No
     help="Write nothing; exit 1 and show a diff when manifest.json is not up to date.",
 )
 @_python_option
-def manifest(path: Path, check: bool, python: str | None) -> None:
+@dev_option
+def manifest(path: Path, check: bool, python: str | None, dev: bool) -> None:
     """Write PATH/manifest.json from the plug-in's code (plugin.py --manifest).
 
     The generated manifest is validated first; if it has errors nothing is written.
     """
-    result = sync_manifest(path, check=check, python=python)
+    with hinted_failure(path, isolated=not dev):
+        result = sync_manifest(path, check=check, python=python, isolated=not dev)
     console = _console()
     _print_problems(console, result.problems)
     if result.status == "invalid":

@@ -20,13 +20,14 @@ from typing import Any
 
 from gassist_sdk._manifest import EXIT_NO_CONFIG, dumps_manifest
 
-from .._isolation import engine_isolation
+from .._isolation import engine_isolation, is_built
 from ..errors import LaunchError, ToolError
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "EXIT_NO_CONFIG",
     "ManifestCommandError",
+    "missing_module_hint",
     "render_manifest",
     "run_manifest_command",
     "run_plugin_json",
@@ -61,6 +62,24 @@ class ManifestCommandError(ToolError):
 
     def __str__(self) -> str:
         return self.format_message()
+
+
+def missing_module_hint(exc: ManifestCommandError, folder: Path, *, isolated: bool) -> str:
+    """What to do when ``plugin.py`` stopped on a ``ModuleNotFoundError`` ("" otherwise).
+
+    Args:
+        exc: The failure.
+        folder: The plug-in folder.
+        isolated: Whether it ran with only the standard library and ``libs/`` importable.
+    """
+    if not isolated or "ModuleNotFoundError" not in exc.stderr_tail:
+        return ""
+    if is_built(folder):
+        return ("libs/ lacks that module, so G-Assist cannot import it either: add it to "
+                f"requirements.txt and run: gassist-build build {folder}")
+    return ("this source folder is not built, so only the standard library and libs/ are "
+            f"importable (as in G-Assist): run gassist-build build {folder}, or add --dev "
+            "to use this environment's packages")
 
 
 def _tail(raw: bytes | str | None) -> str:

@@ -31,7 +31,12 @@ from jsonschema.exceptions import ValidationError
 
 from .._files import executable_problem
 from .._platform import INVOCATION_NAME, WINDOWS_RESERVED_NAMES
-from .probe import DEFAULT_TIMEOUT, ManifestCommandError, run_manifest_command
+from .probe import (
+    DEFAULT_TIMEOUT,
+    ManifestCommandError,
+    missing_module_hint,
+    run_manifest_command,
+)
 from .schema import FUNCTION_KEYS, MANIFEST_SCHEMA, PARAMETER_TYPES, TOP_LEVEL_KEYS
 
 __all__ = [
@@ -634,6 +639,60 @@ def _check_mojibake(data: dict[str, Any]) -> Iterator[Problem]:
             yield Problem("warning", format_path(parts), reason, "mojibake")
 
 
+def _blank(value: Any) -> bool:
+    # Only a description that is there and says nothing: hand-written manifests often
+    # leave the key out, but the SDK writes "" for an undocumented plug-in or parameter.
+    return isinstance(value, str) and not value.strip()
+
+
+def _parameter_descriptions(
+    base: list[str | int], properties: Any
+) -> Iterator[Problem]:
+    if not isinstance(properties, dict):
+        return
+    for name, spec in properties.items():
+        if not isinstance(spec, dict):
+            continue
+        if _blank(spec.get("description")):
+            yield Problem(
+                "warning",
+                format_path([*base, name, "description"]),
+                f"parameter {_code(str(name))} has no description; the model reads it to fill "
+                "the argument (document it in the docstring's Args: section)",
+                "empty-description",
+            )
+        yield from _parameter_descriptions([*base, name, "properties"], spec.get("properties"))
+        items = spec.get("items")
+        if isinstance(items, dict):
+            yield from _parameter_descriptions(
+                [*base, name, "items", "properties"], items.get("properties")
+            )
+
+
+def _check_descriptions(data: dict[str, Any]) -> Iterator[Problem]:
+    """Descriptions are what the engine's model routes on: a blank one is a warning."""
+    if _blank(data.get("description")):
+        yield Problem(
+            "warning",
+            format_path(["description"]),
+            "the plug-in has no description; the model reads it to decide when to use the "
+            "plug-in (Plugin(..., description=...))",
+            "empty-description",
+        )
+    for index, function in _functions(data):
+        description = function.get("description")
+        # An empty one is a schema error already; only whitespace gets past minLength.
+        if _blank(description) and description:
+            yield Problem(
+                "warning",
+                format_path(["functions", index, "description"]),
+                "the description is only whitespace; the model reads it to pick functions",
+                "empty-description",
+            )
+        relative, properties, _ = _parameter_block(function)
+        yield from _parameter_descriptions(["functions", index, *relative], properties)
+
+
 def check_manifest(data: Any, *, folder: Path | None = None) -> list[Problem]:
     """Check a parsed manifest (no file or code checks).
 
@@ -652,6 +711,7 @@ def check_manifest(data: Any, *, folder: Path | None = None) -> list[Problem]:
     problems = list(_schema_problems(data))
     problems += _check_keys(data)
     problems += _check_functions(data)
+    problems += _check_descriptions(data)
     if folder is not None:
         problems += _check_executable(data, folder)
         problems += _check_name(data, folder.resolve().name)
@@ -775,12 +835,38 @@ def _type_drift(where: str, param: str, declared: Any, in_code: Any) -> Problem:
     return Problem("error", where, stated, "code-parameters")
 
 
+_TRACEBACK_LINES = 8
+
+
+def _traceback_tail(stderr: str) -> str:
+    """The last lines of the traceback in ``stderr`` (where the import failed, and why)."""
+    lines = stderr.splitlines()
+    return "\n".join(lines[-_TRACEBACK_LINES:])
+
+
+def _import_failure(
+    exc: ManifestCommandError, folder: Path, isolated: bool
+) -> Problem | None:
+    """An error when ``plugin.py`` died with a traceback: G-Assist could not load it either."""
+    if not exc.returncode or "Traceback (most recent call last)" not in exc.stderr_tail:
+        return None
+    message = f"plugin.py cannot be imported: {exc.message}\n{_traceback_tail(exc.stderr_tail)}"
+    hint = missing_module_hint(exc, folder, isolated=isolated)
+    if hint:
+        message += "\n" + hint
+    return Problem("error", CODE, message, "code-import-failed")
+
+
 def _check_code(
-    data: dict[str, Any], folder: Path, python: str | None, timeout: float
+    data: dict[str, Any], folder: Path, python: str | None, timeout: float, isolated: bool
 ) -> list[Problem]:
     try:
-        generated = run_manifest_command(folder, python=python, timeout=timeout)
+        generated = run_manifest_command(folder, python=python, timeout=timeout,
+                                         isolated=isolated)
     except ManifestCommandError as exc:
+        failed = _import_failure(exc, folder, isolated)
+        if failed is not None:
+            return [failed]
         return [
             Problem(
                 "warning",
@@ -801,6 +887,7 @@ def validate_plugin(
     check_code: bool = True,
     python: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    isolated: bool = True,
 ) -> Report:
     """Validate a plug-in folder (or a ``manifest.json`` file) and report every problem.
 
@@ -810,6 +897,8 @@ def validate_plugin(
             compare the functions it registers with the manifest.
         python: Interpreter for the code check; defaults to the current one.
         timeout: Seconds the code check may take.
+        isolated: Run ``plugin.py`` as G-Assist does (only the standard library and
+            ``libs/`` importable); False (``--dev``) adds this environment's packages.
 
     Returns:
         A :class:`Report`; it never raises for a bad plug-in.
@@ -839,5 +928,5 @@ def validate_plugin(
         return report
     report.problems += check_manifest(data, folder=folder)
     if check_code and (folder / "plugin.py").is_file():
-        report.problems += _check_code(data, folder, python, timeout)
+        report.problems += _check_code(data, folder, python, timeout, isolated)
     return report

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from gassist_build.cli import cli
+from gassist_build.manifest.probe import render_manifest
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -290,3 +291,72 @@ def test_manifest_without_plugin_py_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["manifest", str(tmp_path / "empty")])
     assert result.exit_code == 1
     assert "plugin.py does not exist" in result.output
+
+
+# -- the engine's view: isolated unless --dev ------------------------------------------------
+
+_NEEDS_CLICK = {
+    "manifestVersion": 1,
+    "description": "Needs a package from PyPI.",
+    "executable": "plugin.py",
+    "persistent": True,
+    "functions": [{"name": "ping", "description": "Answers pong."}],
+}
+
+
+@pytest.fixture(scope="module")
+def needs_click(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An unbuilt plug-in that imports click: this environment has it, libs/ does not."""
+    folder = tmp_path_factory.mktemp("src") / "needs_click"
+    folder.mkdir()
+    (folder / "plugin.py").write_text(
+        f"import json, sys\nimport click\nprint(json.dumps({_NEEDS_CLICK!r}))\n",
+        encoding="utf-8",
+    )
+    (folder / "manifest.json").write_text(render_manifest(_NEEDS_CLICK), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.e2e
+def test_validate_fails_when_plugin_py_cannot_import_as_g_assist_runs_it(
+    needs_click: Path,
+) -> None:
+    code, out = _run("validate", str(needs_click))
+    assert code == 1
+    assert "plugin.py cannot be imported" in out
+    assert "ModuleNotFoundError: No module named 'click'" in out
+    assert f"run gassist-build build {needs_click}, or add --dev" in out
+    assert "Regenerate manifest.json" not in out  # regenerating would not help
+
+
+@pytest.mark.e2e
+def test_validate_dev_uses_this_environment(needs_click: Path) -> None:
+    code, out = _run("validate", "--dev", str(needs_click))
+    assert code == 0, out
+    assert "0 errors, 0 warnings" in out
+
+
+@pytest.mark.e2e
+def test_validate_of_a_built_folder_missing_a_module_says_to_add_the_requirement(
+    tmp_path: Path, needs_click: Path
+) -> None:
+    from gassist_build._files import BUILD_STAMP
+    from gassist_build._isolation import runtime_dir
+
+    built = Path(shutil.copytree(needs_click, tmp_path / "needs_click"))
+    shutil.copytree(runtime_dir(), built / "libs" / "gassist_sdk")
+    (built / "libs" / BUILD_STAMP).write_text("{}", encoding="utf-8")
+    code, out = _run("validate", str(built))
+    assert code == 1
+    assert "libs/ lacks that module" in out and "requirements.txt" in out
+
+
+@pytest.mark.e2e
+def test_manifest_and_config_say_how_to_run_an_unbuilt_folder(needs_click: Path) -> None:
+    for command in ("manifest", "config"):
+        result = CliRunner().invoke(cli, [command, "--check", str(needs_click)])
+        assert result.exit_code == 1, (command, result.output)
+        assert "this source folder is not built" in result.output, command
+        assert "or add --dev" in result.output
+    code, out = _run("manifest", "--check", "--dev", str(needs_click))
+    assert code == 0, out

@@ -15,6 +15,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gassist_build.manifest.probe import ManifestCommandError, run_manifest_command
@@ -447,16 +448,68 @@ def test_functions_and_parameters_differing_from_code_are_reported() -> None:
 
 
 @pytest.mark.e2e
-def test_a_crashing_plugin_is_a_warning_with_its_stderr() -> None:
+def test_a_plugin_that_cannot_import_is_an_error_with_its_traceback() -> None:
     report = validate_plugin(CORPUS / "code-crash/weather")
     (problem,) = report.problems
     assert (problem.severity, problem.path, problem.code) == (
-        "warning",
+        "error",
         "(code)",
-        "code-run-failed",
+        "code-import-failed",
     )
-    assert "ModuleNotFoundError" in problem.message
+    assert "plugin.py cannot be imported" in problem.message
+    assert "ModuleNotFoundError: No module named 'gassist_fixture_dependency" in problem.message
+    assert "gassist-build build" in problem.message and "--dev" in problem.message
+    assert not report.ok
+
+
+@pytest.mark.e2e
+def test_a_plugin_that_exits_quietly_is_only_a_warning(tmp_path: Path) -> None:
+    # A plug-in not built on the SDK has no --manifest: it reads stdin, sees EOF and exits.
+    folder = _plugin(tmp_path / "plain", "import sys; sys.stdin.read()")
+    (folder / "manifest.json").write_text(json.dumps(_minimal(executable="plugin.py")))
+    report = validate_plugin(folder, timeout=10)
+    assert [p.code for p in report.problems] == ["code-run-failed"]
     assert report.ok
+
+
+def _described(description: str, param_description: str) -> dict[str, Any]:
+    return {
+        "manifestVersion": 1,
+        "description": description,
+        "executable": "plugin.py",
+        "persistent": True,
+        "functions": [
+            {
+                "name": "greet",
+                "description": "Greets someone.",
+                "properties": {
+                    "name": {"type": "string", "description": param_description},
+                    "style": {
+                        "type": "object",
+                        "description": "How to greet.",
+                        "properties": {"tone": {"type": "string", "description": " "}},
+                    },
+                },
+            }
+        ],
+    }
+
+
+def test_empty_plugin_and_parameter_descriptions_are_warnings() -> None:
+    problems = check_manifest(_described("", ""))
+    assert {(p.severity, p.path, p.code) for p in problems} == {
+        ("warning", "$.description", "empty-description"),
+        ("warning", "$.functions[0].properties.name.description", "empty-description"),
+        (
+            "warning",
+            "$.functions[0].properties.style.properties.tone.description",
+            "empty-description",
+        ),
+    }
+    assert all("the model reads it" in p.message for p in problems)
+    assert [p.path for p in check_manifest(_described("Says hello", "Who to greet."))] == [
+        "$.functions[0].properties.style.properties.tone.description"
+    ]
 
 
 def _plugin(folder: Path, body: str) -> Path:
