@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from ._errors import RegistrationError
-from ._introspect import _SIMPLE, EMPTY, ParamSpec, _param_from_hint
+from ._introspect import _SIMPLE, EMPTY, ParamSpec, _param_from_hint, type_name_hint
 
 __all__ = ["Range", "annotation_metadata", "param_of_rich_type"]
 
@@ -115,7 +115,9 @@ def param_of_rich_type(func_name: str, name: str, hint: Any, common: dict[str, A
             item_kind, item_enum = item.kind, item.enum
         return ParamSpec(kind="array", items=None if item_kind == "any" else item_kind,
                          enum=item_enum, **common)
+    written = hint if isinstance(hint, str) else getattr(hint, "__name__", "")
+    suggestion = type_name_hint(written) if isinstance(written, str) and written else ""
     raise RegistrationError(
-        f"{func_name}(): parameter {name!r} has unsupported type {hint!r}; use str, int, float, "
-        "bool, list[T], Literal[...], an Enum, or Optional of those"
+        f"{func_name}(): parameter {name!r} has unsupported type {hint!r}{suggestion}; use str, "
+        "int, float, bool, list[T], Literal[...], an Enum, or Optional of those"
     )

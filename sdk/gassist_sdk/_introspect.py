@@ -23,7 +23,7 @@ from ._errors import RegistrationError
 if TYPE_CHECKING:
     from enum import Enum
 
-__all__ = ["CommandSpec", "ParamSpec", "inspect_command", "parse_docstring"]
+__all__ = ["CommandSpec", "ParamSpec", "inspect_command", "parse_docstring", "type_name_hint"]
 
 RESERVED_PREFIX = "rise_"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -139,6 +139,28 @@ def parse_bool(text: str) -> bool | None:
 # -- introspection --------------------------------------------------------------------
 
 _SIMPLE = {str: "string", int: "integer", float: "number", bool: "boolean", dict: "object"}
+_BUILTIN_TYPES = ("str", "int", "float", "bool", "list", "dict")
+# The JSON Schema names an author may write for the Python type.
+_SCHEMA_NAMES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool",
+                 "array": "list", "object": "dict", "double": "float", "text": "str"}
+
+
+def type_name_hint(name: str) -> str:
+    """``"; did you mean `str`?"`` when ``name`` looks like a builtin type's name, else ``""``.
+
+    Args:
+        name: A type name as written in a hint (``string``, ``"String"``, ``Int``).
+    """
+    lowered = name.strip().lower()
+    if lowered in _BUILTIN_TYPES and lowered != name:
+        return f"; did you mean `{lowered}`?"
+    match = _SCHEMA_NAMES.get(lowered)
+    if match is None:
+        import difflib  # only a registration error pays for it
+
+        close = difflib.get_close_matches(lowered, _BUILTIN_TYPES, n=1, cutoff=0.75)
+        match = close[0] if close else None
+    return f"; did you mean `{match}`?" if match and match != name else ""
 
 
 def _cleandoc(doc: str) -> str:
@@ -345,7 +367,10 @@ def inspect_command(func: Callable[..., Any], *, name: str | None = None,
     try:
         hints = typing.get_type_hints(func, include_extras=True)
     except Exception as exc:
-        raise RegistrationError(f"{func_name}(): cannot resolve its type hints: {exc}") from None
+        unknown = getattr(exc, "name", None) if isinstance(exc, NameError) else None
+        hint = type_name_hint(unknown) if isinstance(unknown, str) else ""
+        raise RegistrationError(
+            f"{func_name}(): cannot resolve its type hints: {exc}{hint}") from None
     summary, arg_docs = parse_docstring(getattr(func, "__doc__", None))
     params: list[ParamSpec] = []
     private: list[str] = []
