@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from gassist_sdk._introspect import type_name_hint
 from gassist_sdk._manifest import parameter_form
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -844,6 +845,18 @@ def _traceback_tail(stderr: str) -> str:
     return "\n".join(lines[-_TRACEBACK_LINES:])
 
 
+_UNDEFINED_NAME = re.compile(r"^NameError: name '(\w+)' is not defined(.*)$", re.MULTILINE)
+
+
+def _type_name_hint(stderr: str) -> str:
+    """ "did you mean `str`?" for ``def f(x: string)`` evaluated at definition time."""
+    found = _UNDEFINED_NAME.search(stderr)
+    if found is None or "did you mean" in found.group(2).lower():
+        return ""
+    hint = type_name_hint(found.group(1))
+    return f"`{found.group(1)}` is not a type{hint}" if hint else ""
+
+
 def _import_failure(
     exc: ManifestCommandError, folder: Path, isolated: bool
 ) -> Problem | None:
@@ -851,7 +864,7 @@ def _import_failure(
     if not exc.returncode or "Traceback (most recent call last)" not in exc.stderr_tail:
         return None
     message = f"plugin.py cannot be imported: {exc.message}\n{_traceback_tail(exc.stderr_tail)}"
-    hint = missing_module_hint(exc, folder, isolated=isolated)
+    hint = missing_module_hint(exc, folder, isolated=isolated) or _type_name_hint(exc.stderr_tail)
     if hint:
         message += "\n" + hint
     return Problem("error", CODE, message, "code-import-failed")

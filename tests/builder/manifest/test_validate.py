@@ -463,6 +463,17 @@ def test_a_plugin_that_cannot_import_is_an_error_with_its_traceback() -> None:
 
 
 @pytest.mark.e2e
+def test_an_unknown_type_name_at_import_says_did_you_mean(tmp_path: Path) -> None:
+    # No `from __future__ import annotations`: the hint is evaluated when `def` runs.
+    folder = _plugin(tmp_path / "typo", "def greet(name: string) -> str:\n    return name\n")
+    (folder / "manifest.json").write_text(json.dumps(_minimal(executable="plugin.py")))
+    (problem,) = [p for p in validate_plugin(folder, timeout=10).problems
+                  if p.code == "code-import-failed"]
+    assert "NameError: name 'string' is not defined" in problem.message
+    assert problem.message.endswith("`string` is not a type; did you mean `str`?")
+
+
+@pytest.mark.e2e
 def test_a_plugin_that_exits_quietly_is_only_a_warning(tmp_path: Path) -> None:
     # A plug-in not built on the SDK has no --manifest: it reads stdin, sees EOF and exits.
     folder = _plugin(tmp_path / "plain", "import sys; sys.stdin.read()")
