@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 TEST_WORKERS ?= 4
 PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: demo test test-fast lint bench manifests clean
+.PHONY: venv demo test test-fast lint bench manifests clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
