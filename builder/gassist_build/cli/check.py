@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..errors import ReportedFailure
+from ..errors import ArgumentError, ReportedFailure
 from ..host.scorecard import DEFAULT_SKIP_TAGS, Scorecard, run_check
 from ._hosting import (
     log_dir_option,
@@ -54,31 +54,52 @@ def _print_scorecard(console: Console, card: Scorecard) -> None:
         console.print(Text(f"full stderr log: {card.log_path}", style="dim"))
 
 
+def _parse_samples(words: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    samples: dict[str, dict[str, str]] = {}
+    for word in words:
+        function, colon, pair = word.partition(":")
+        key, equals, value = pair.partition("=")
+        if not (colon and function and equals and key):
+            raise click.BadParameter(f"{word!r} is not FUNCTION:KEY=VALUE (e.g. greet:name=Ada)",
+                                     param_hint="--sample")
+        samples.setdefault(function, {})[key] = value
+    return samples
+
+
 @click.command("check")
 @click.argument("plugin_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the scorecard as JSON.")
 @click.option("--skip", default="", metavar="F1,F2",
               help="Functions not to call (they change real state). Functions tagged"
                    f" {' or '.join(sorted(DEFAULT_SKIP_TAGS))} are skipped anyway.")
+@click.option("--sample", "samples", multiple=True, metavar="FUNCTION:KEY=VALUE",
+              help="Call FUNCTION with KEY=VALUE instead of a generated value (repeatable,"
+                   " e.g. --sample greet:name=Ada --sample greet:times=2).")
 @protocol_option
 @timeout_option
 @log_dir_option
 @stops_plugins_on_signals
-def check(plugin_dir: Path, as_json: bool, skip: str, protocol: str, timeout: float,
-          log_dir: Path | None) -> None:
+def check(plugin_dir: Path, as_json: bool, skip: str, samples: tuple[str, ...], protocol: str,
+          timeout: float, log_dir: Path | None) -> None:
     """Run the conformance scorecard against a plug-in: every item measured live.
 
-    Exits 1 when any item fails (warnings alone exit 0).
+    Every function is called with schema-conforming sample arguments (--sample gives
+    your own). Exits 1 when any item fails (warnings alone exit 0).
     """
     skipped = [name.strip() for name in skip.split(",") if name.strip()]
+    given = _parse_samples(samples)
     err = make_console(stderr=True)
     with contextlib.ExitStack() as stack:
         progress: Callable[[str], None] | None = None
         if not as_json and err.is_terminal:
             status = stack.enter_context(err.status("checking"))
             progress = status.update
-        card = run_check(plugin_dir, skip=skipped, protocol=protocol_choice(protocol),
-                         call_timeout=timeout, log_dir=log_dir, progress=progress)
+        try:
+            card = run_check(plugin_dir, skip=skipped, protocol=protocol_choice(protocol),
+                             call_timeout=timeout, log_dir=log_dir, progress=progress,
+                             samples=given)
+        except ArgumentError as exc:
+            raise click.UsageError(str(exc)) from None
     if as_json:
         click.echo(json.dumps(card.to_dict(), indent=2, ensure_ascii=False))
     else:

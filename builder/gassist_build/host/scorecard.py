@@ -16,13 +16,15 @@ what earlier checks measured for later ones — is spelled out in
 
 from __future__ import annotations
 
+import difflib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..errors import ArgumentError
 from . import (
     CallOutcome,
     FunctionSpec,
@@ -34,7 +36,7 @@ from . import (
     describe_exit,
     load_plugin_spec,
 )
-from .emulator import validator_problems
+from .emulator import coerce_arguments, validator_problems
 
 __all__ = [
     "DEFAULT_SKIP_TAGS",
@@ -218,6 +220,10 @@ class CheckContext:
         pings_answered: False once a ping went unanswered while idle.
         violations: Stdout violations of every process retired so far.
         tails: Stderr tails of the processes retired so far, oldest first.
+        samples: Arguments to call functions with, by function name, over the
+            generated sample arguments.
+        generated: The manifest ``plugin.py --manifest`` printed (SDK plug-ins),
+            set by the manifest check.
     """
 
     spec: PluginSpec
@@ -235,6 +241,8 @@ class CheckContext:
     pings_answered: bool = True
     violations: list[str] = field(default_factory=list)
     tails: list[str] = field(default_factory=list)
+    samples: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    generated: dict[str, Any] | None = None
 
     @property
     def protocol(self) -> str:
@@ -273,6 +281,10 @@ class CheckContext:
             self.retire(self.process)
         process = self.launch()
         return process if process.start().success else None
+
+    def arguments_for(self, function: FunctionSpec) -> dict[str, Any]:
+        """What to call ``function`` with: generated samples, then the given ones over them."""
+        return {**sample_arguments(function), **self.samples.get(function.name, {})}
 
     def skip_reason(self, function: FunctionSpec) -> str | None:
         """Why ``function`` must not be called, or None."""
@@ -356,20 +368,53 @@ def _graded(result: CallOutcome, prefix: str, *, success: tuple[str, str],
     return Outcome.timed(status, result.elapsed, prefix + detail)
 
 
-def _manifest(ctx: CheckContext) -> Outcome:
-    ctx.progress("validating manifest.json")
-    plugin_py = ctx.spec.folder / "plugin.py"
+def _uses_sdk(folder: Path) -> bool:
     # Comparing the manifest with the code needs `plugin.py --manifest`,
     # which only plug-ins built on this SDK provide.
-    uses_sdk = plugin_py.is_file() and "gassist_sdk" in plugin_py.read_text(
+    plugin_py = folder / "plugin.py"
+    return plugin_py.is_file() and "gassist_sdk" in plugin_py.read_text(
         "utf-8", errors="replace")
-    errors, warnings = validator_problems(ctx.spec.folder, check_code=uses_sdk)
+
+
+def _manifest(ctx: CheckContext) -> Outcome:
+    ctx.progress("validating manifest.json")
+    uses_sdk = _uses_sdk(ctx.spec.folder)
+    try:
+        from ..manifest.validate import validate_plugin
+    except ImportError:  # the validator is optional (jsonschema); the host is not
+        errors, warnings = validator_problems(ctx.spec.folder, check_code=uses_sdk)
+    else:
+        report = validate_plugin(ctx.spec.folder, check_code=uses_sdk)
+        ctx.generated = report.generated
+        errors = [f"{p.path}: {p.message}" for p in report.errors]
+        warnings = [f"{p.path}: {p.message}" for p in report.warnings]
     if errors:
         return Outcome(FAIL, f"{len(errors)} error(s)", "; ".join(errors))
     if warnings:
         return Outcome(WARN, f"{len(warnings)} warning(s)", "; ".join(warnings))
     return Outcome(PASS, "0 problems",
                    f"{len(ctx.spec.functions)} function(s), protocol {ctx.protocol}")
+
+
+def _code_generated(ctx: CheckContext) -> str | None:
+    if ctx.generated is None:
+        return "plugin.py --manifest did not run (see manifest valid)"
+    return None
+
+
+def _manifest_in_sync(ctx: CheckContext) -> Outcome:
+    from ..manifest.sync import manifest_drift  # only reached when the validator ran
+
+    assert ctx.generated is not None
+    diff = manifest_drift(ctx.spec.folder, ctx.generated)
+    if not diff:
+        return Outcome(PASS, "in sync", "manifest.json is what plugin.py --manifest prints")
+    changed = sum(1 for line in diff.splitlines()
+                  if line[:1] in "+-" and not line.startswith(("+++", "---")))
+    return Outcome(FAIL, f"{changed} line(s) differ",
+                   "manifest.json differs from what plugin.py --manifest prints (G-Assist"
+                   " reads the file, not the code); run: gassist-build manifest"
+                   f" {ctx.spec.folder}")
 
 
 def _start(ctx: CheckContext) -> Outcome:
@@ -496,7 +541,7 @@ def _ping_busy(ctx: CheckContext, process: PluginProcess) -> Outcome:
     function = max(ctx.timed_calls, key=lambda timed: timed[1])[0]
     ctx.progress(f"pinging while {function.name} runs")
     deadline = ctx.timeouts.ping_deadline
-    call = process.begin_execute(function.name, sample_arguments(function))
+    call = process.begin_execute(function.name, ctx.arguments_for(function))
     pings = _BusyPings()
     while True:
         sent = time.monotonic()
@@ -546,8 +591,24 @@ def _may_call(function: FunctionSpec, ctx: CheckContext) -> str | None:
     return ctx.skip_reason(function)
 
 
+# How the SDK's runtime answers a handler that raised anything but CommandError
+# (a CommandError is a normal failed result): an `error` with code -1 and this text,
+# or -32603 for a fault of the runtime itself. V1 carries the same text without a code.
+_UNEXPECTED_MARKERS = (" failed unexpectedly (", " stopped abruptly (")
+_INTERNAL_ERROR = -32603
+
+
+def _unexpected_exception(result: CallOutcome) -> bool:
+    """Whether a call failed because its handler raised an exception it did not mean to."""
+    if result.failure != "plugin":
+        return False
+    if result.error_code == _INTERNAL_ERROR:
+        return True
+    return any(marker in (result.error or "") for marker in _UNEXPECTED_MARKERS)
+
+
 def _call(function: FunctionSpec, ctx: CheckContext, process: PluginProcess) -> Outcome:
-    args = sample_arguments(function)
+    args = ctx.arguments_for(function)
     ctx.progress(f"calling {function.name}")
     result = process.execute(function.name, args, timeout=ctx.call_timeout)
     if result.success or result.failure == "plugin":
@@ -558,6 +619,14 @@ def _call(function: FunctionSpec, ctx: CheckContext, process: PluginProcess) -> 
     answer = f"{text[:60]!r}" + ("..." if len(text) > 60 else "")
     if result.chunks:
         answer += f" ({len(result.chunks)} chunk(s) streamed)"
+    if _unexpected_exception(result):
+        # The SDK's answer names its log; otherwise the traceback went to stderr.
+        log = (f" (see {process.log_path})"
+               if process.log_path is not None and ".log" not in (result.error or "") else "")
+        return Outcome.timed(FAIL, result.elapsed,
+                             f"{shown} → raised an unexpected exception: {result.error}{log};"
+                             " fix the bug, or raise CommandError with a message for the user"
+                             " when the failure is expected")
     return _graded(result, f"{shown} → ",
                    success=(WARN if result.problems else PASS,
                             _with_problems(answer, result.problems)),
@@ -728,7 +797,9 @@ def checks_for(spec: PluginSpec) -> list[Check]:
                    on_running(partial(_call, function), when_down=FAIL), needs=_STARTED,
                    requires=(partial(_may_call, function),))
              for function in spec.functions]
-    return [*_OPENING, *calls, *_CLOSING]
+    sync = [Check("manifest_sync", "manifest.json matches the code", _manifest_in_sync,
+                  requires=(_code_generated,))] if _uses_sdk(spec.folder) else []
+    return [_OPENING[0], *sync, *_OPENING[1:], *calls, *_CLOSING]
 
 
 def _run_checks(ctx: CheckContext, checks: Iterable[Check]) -> None:
@@ -744,6 +815,36 @@ def _run_checks(ctx: CheckContext, checks: Iterable[Check]) -> None:
             fine.add(check.key)
 
 
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _resolve_samples(spec: PluginSpec,
+                     samples: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The given sample arguments, text converted by the manifest's parameter types."""
+    by_name = {function.name: function for function in spec.functions}
+    resolved: dict[str, dict[str, Any]] = {}
+    for name, given in samples.items():
+        function = by_name.get(name)
+        if function is None:
+            raise ArgumentError(
+                f"sample arguments for {name!r}, which {spec.name} does not declare"
+                f"{_did_you_mean(name, list(by_name))} (its functions:"
+                f" {', '.join(by_name) or 'none'})")
+        for key in given:
+            if key not in function.properties:
+                raise ArgumentError(
+                    f"sample argument {key!r}: {name} has no such parameter"
+                    f"{_did_you_mean(key, list(function.properties))} (its parameters:"
+                    f" {', '.join(function.properties) or 'none'})")
+        typed, _ = coerce_arguments(function, [f"{key}={value}" for key, value in given.items()
+                                               if isinstance(value, str)])
+        resolved[name] = {**{key: value for key, value in given.items()
+                             if not isinstance(value, str)}, **typed}
+    return resolved
+
+
 def run_check(
     folder: str | Path,
     *,
@@ -754,6 +855,7 @@ def run_check(
     call_timeout: float = 30.0,
     log_dir: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
+    samples: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Scorecard:
     """Run the conformance scorecard against the plug-in in ``folder``.
 
@@ -767,6 +869,13 @@ def run_check(
             plug-in is killed), 30 like the engine.
         log_dir: Where the plug-in's stderr log goes.
         progress: Told what is being checked, for a progress display.
+        samples: Arguments to call functions with, by function name; text values
+            are converted by the manifest's parameter types, and a function's other
+            required parameters get generated values.
+
+    Raises:
+        ArgumentError: ``samples`` names a function or parameter the manifest does not
+            declare, or gives a value of the wrong type.
     """
     started = time.monotonic()
     path = Path(folder).resolve()
@@ -780,10 +889,12 @@ def run_check(
         card.elapsed = time.monotonic() - started
         return card
     card.protocol = protocol or spec.protocol
+    given = _resolve_samples(spec, samples or {})
     ctx = CheckContext(
         spec, card, (timeouts or Timeouts()).scaled(ping_interval=None, execute=call_timeout),
         call_timeout, forced_protocol=protocol, log_dir=log_dir, skip=frozenset(skip),
-        skip_tags=frozenset(skip_tags), progress=progress or (lambda _: None))
+        skip_tags=frozenset(skip_tags), progress=progress or (lambda _: None),
+        samples=given)
     try:
         _run_checks(ctx, checks_for(spec))
     finally:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .generated import update_generated
 from .probe import DEFAULT_TIMEOUT, render_manifest, run_manifest_command
 from .validate import Problem, check_manifest
 
-__all__ = ["SyncResult", "sync_manifest"]
+__all__ = ["SyncResult", "manifest_drift", "sync_manifest"]
 
 
 @dataclass
@@ -71,3 +71,18 @@ def sync_manifest(
         return SyncResult(path, "invalid", problems=problems)
     update = update_generated({path: text}, check=check)
     return SyncResult(path, update.status, diff=update.diff, problems=problems)
+
+
+def manifest_drift(folder: str | Path, generated: dict[str, Any]) -> str:
+    """How ``folder/manifest.json`` differs from the manifest the code generated.
+
+    Args:
+        folder: The plug-in folder.
+        generated: What ``plugin.py --manifest`` printed.
+
+    Returns:
+        A unified diff from the file on disk to the generated text; ``""`` when they agree
+        (a byte-order mark or Windows line endings are no difference).
+    """
+    path = Path(folder) / "manifest.json"
+    return update_generated({path: render_manifest(generated)}, check=True).diff

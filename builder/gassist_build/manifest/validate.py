@@ -98,10 +98,12 @@ class Report:
     Attributes:
         manifest: The ``manifest.json`` that was checked.
         problems: Findings, grouped: folder and file, schema (by path), other checks, code.
+        generated: The manifest ``plugin.py --manifest`` printed, when the code check ran it.
     """
 
     manifest: Path
     problems: list[Problem] = field(default_factory=list)
+    generated: dict[str, Any] | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -871,7 +873,8 @@ def _import_failure(
 
 
 def _check_code(
-    data: dict[str, Any], folder: Path, python: str | None, timeout: float, isolated: bool
+    report: Report, data: dict[str, Any], folder: Path, python: str | None, timeout: float,
+    isolated: bool,
 ) -> list[Problem]:
     try:
         generated = run_manifest_command(folder, python=python, timeout=timeout,
@@ -888,6 +891,7 @@ def _check_code(
                 "code-run-failed",
             )
         ]
+    report.generated = generated
     return list(_compare_with_code(data, generated))
 
 
@@ -941,5 +945,5 @@ def validate_plugin(
         return report
     report.problems += check_manifest(data, folder=folder)
     if check_code and (folder / "plugin.py").is_file():
-        report.problems += _check_code(data, folder, python, timeout, isolated)
+        report.problems += _check_code(report, data, folder, python, timeout, isolated)
     return report

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from gassist_build.errors import ArgumentError
 from gassist_build.host import PluginProcess, Timeouts, load_plugin_spec
 from gassist_build.host.scorecard import Scorecard, run_check
 
@@ -138,10 +139,13 @@ def test_benchmark_echo_plugin_with_generated_manifest_passes(tmp_path: Path) ->
                               capture_output=True, check=True, timeout=30).stdout
     (folder / "manifest.json").write_bytes(manifest)
     card = run_check(folder, log_dir=tmp_path / "logs", call_timeout=5.0)
-    assert card.ok, card.to_dict()
-    assert card.item("manifest").status == "pass"
-    assert card.item("ping_busy").status == "pass"
-    assert card.item("call:boom").status == "warn"  # fails on purpose, cleanly
+    statuses = _statuses(card)
+    # boom raises RuntimeError, not CommandError: a bug the user would see as a failure.
+    assert statuses.pop("call:boom") == "fail"
+    assert "raised an unexpected exception: boom failed unexpectedly (RuntimeError)" in (
+        card.item("call:boom").detail)
+    assert set(statuses.values()) == {"pass"}, card.to_dict()
+    assert card.item("manifest_sync").detail == "manifest.json is what plugin.py --manifest prints"
 
 
 SAMPLES = sorted(p.parent.name for p in (ZOO.parent.parent / "plugins").glob("*/manifest.json"))
@@ -166,3 +170,114 @@ def test_every_sample_plugin_starts_answers_and_stops(tmp_path: Path, name: str,
         report = process.shutdown()
     assert report.step == "message" and report.exit_code == 0
     assert process.violations == []
+
+
+_SDK_PLUGIN = '''\
+from gassist_sdk import CommandError, Plugin
+
+plugin = Plugin("sums", version="1.0.0", description="Greets Ada and divides numbers.")
+
+
+@plugin.command
+def greet(name: str) -> str:
+    """Greets Ada, and only Ada.
+
+    Args:
+        name: Who to greet.
+    """
+    if name != "Ada":
+        raise CommandError(f"I only greet Ada, not {name}.")
+    return f"Hello, {name}!"
+
+
+@plugin.command
+def divide(a: int, b: int) -> str:
+    """Divides a by b.
+
+    Args:
+        a: The dividend.
+        b: The divisor.
+    """
+    return str(a // b)
+
+
+if __name__ == "__main__":
+    plugin.run()
+'''
+
+
+@pytest.fixture(scope="module")
+def sums(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SDK plug-in whose manifest.json is what its code generates."""
+    folder = tmp_path_factory.mktemp("sdk") / "sums"
+    folder.mkdir()
+    (folder / "plugin.py").write_text(_SDK_PLUGIN, encoding="utf-8")
+    manifest = subprocess.run([sys.executable, "plugin.py", "--manifest"], cwd=folder,
+                              capture_output=True, check=True, timeout=30).stdout
+    (folder / "manifest.json").write_bytes(manifest)
+    return folder
+
+
+def test_a_command_error_is_no_failure_but_an_unexpected_exception_is(
+        tmp_path: Path, sums: Path) -> None:
+    card = run_check(sums, log_dir=tmp_path, call_timeout=5.0,
+                     samples={"greet": {"name": "Ada"}, "divide": {"b": "0"}})
+    statuses = _statuses(card)
+    assert statuses["manifest_sync"] == "pass"
+    assert statuses["call:greet"] == "pass"
+    assert "name': 'Ada'" in card.item("call:greet").detail
+    divide = card.item("call:divide")
+    assert divide.status == "fail"
+    assert "'b': 0" in divide.detail  # "0" converted to the manifest's integer
+    assert "raised an unexpected exception: divide failed unexpectedly (ZeroDivisionError)" \
+        in divide.detail
+    assert "raise CommandError" in divide.detail
+    assert not card.ok
+    # Without samples: greet's generated name is refused with a CommandError (a clean
+    # failure, not a bug) and divide(1, 1) works.
+    card = run_check(sums, log_dir=tmp_path, call_timeout=5.0)
+    assert card.item("call:greet").status == "warn"
+    assert "I only greet Ada, not test." in card.item("call:greet").detail
+    assert card.item("call:divide").status == "pass"
+    assert card.ok, card.to_dict()
+
+
+def test_manifest_that_differs_from_the_code_fails(tmp_path: Path, sums: Path) -> None:
+    folder = Path(shutil.copytree(sums, tmp_path / "sums"))
+    manifest = folder / "manifest.json"
+    manifest.write_text(manifest.read_text().replace("Divides a by b.", "Divides."))
+    card = run_check(folder, log_dir=tmp_path, call_timeout=5.0, skip=["greet", "divide"])
+    item = card.item("manifest_sync")
+    assert (item.status, item.measured) == ("fail", "2 line(s) differ")
+    assert f"run: gassist-build manifest {folder}" in item.detail
+    assert card.item("manifest").status == "pass"  # the validator alone cannot see it
+    assert not card.ok
+
+
+@pytest.mark.parametrize(("samples", "message"), [
+    ({"greeet": {"name": "Ada"}}, "'greeet', which sums does not declare; did you mean 'greet'?"),
+    ({"greet": {"nam": "Ada"}}, "'nam': greet has no such parameter; did you mean 'name'?"),
+    ({"divide": {"a": "many"}}, "a expects an integer, got 'many'"),
+])
+def test_sample_arguments_are_checked_against_the_manifest(
+        tmp_path: Path, sums: Path, samples: dict, message: str) -> None:
+    with pytest.raises(ArgumentError) as caught:
+        run_check(sums, log_dir=tmp_path, samples=samples)
+    assert message in str(caught.value)
+
+
+def test_check_cli_takes_samples_and_refuses_malformed_ones(tmp_path: Path, sums: Path) -> None:
+    from click.testing import CliRunner
+    from gassist_build.cli import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["check", "--json", "--log-dir", str(tmp_path), str(sums),
+                                 "--sample", "greet:name=Ada", "--skip", "divide"])
+    assert result.exit_code == 0, result.output
+    assert "Hello, Ada!" in result.output
+    result = runner.invoke(cli, ["check", str(sums), "--sample", "greet=Ada"])
+    assert result.exit_code == 2
+    assert "'greet=Ada' is not FUNCTION:KEY=VALUE" in result.output
+    result = runner.invoke(cli, ["check", str(sums), "--sample", "great:name=Ada"])
+    assert result.exit_code == 2
+    assert "did you mean 'greet'?" in result.output
