@@ -42,6 +42,7 @@ __all__ = [
     "invocation_name_problem",
     "locked_hint",
     "rename_dir",
+    "rise_python_version",
 ]
 
 # Runs a helper command (taskkill) and returns its exit status.
@@ -486,6 +487,36 @@ def default_plugins_dir(
         Path(env.get("HOME") or Path.home(), ".local", "share")
     )
     return Path(data_home, "gassist", "plugins")
+
+
+_RISE_PYTHON_SUBDIR = ("NVIDIA Corporation", "nvtopps", "rise", "python")
+# python312.dll / python312._pth / python312.zip: the embeddable distribution's files.
+_EMBEDDED_NAME = re.compile(r"^python(3)(\d{1,2})(?:\.dll|\._pth|\.zip)$", re.IGNORECASE)
+
+
+def rise_python_version(*, environ: Mapping[str, str] | None = None) -> str | None:
+    """The version (``"3.12"``) of the Python bundled with G-Assist (RISE), or None.
+
+    The engine ships Python's embeddable distribution in
+    ``%PROGRAMDATA%\\NVIDIA Corporation\\nvtopps\\rise\\python\\``; its
+    ``pythonXY.dll`` / ``pythonXY._pth`` file names carry the version. Only meaningful
+    on Windows; tests pass a fake ``PROGRAMDATA`` on any OS.
+
+    Args:
+        environ: Environment to read (defaults to ``os.environ``).
+    """
+    env = os.environ if environ is None else environ
+    program_data = env.get("PROGRAMDATA") or env.get("ALLUSERSPROFILE") or r"C:\ProgramData"
+    folder = Path(program_data, *_RISE_PYTHON_SUBDIR)
+    try:
+        names = sorted(entry.name for entry in folder.iterdir())
+    except OSError:
+        return None
+    for name in names:
+        match = _EMBEDDED_NAME.match(name)
+        if match:
+            return f"{match.group(1)}.{match.group(2)}"
+    return None
 
 
 # Windows refuses to rename a folder while a file in it is open; anti-virus scanners

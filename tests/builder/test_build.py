@@ -205,13 +205,19 @@ def test_template_renders_tests_builds_and_runs(template: str, tmp_path: Path) -
     dist = tmp_path / "dist" / name
     assert result.path == dist and result.executable == "plugin.py"
     top = {p.name for p in dist.iterdir()}
-    assert top == {"plugin.py", "manifest.json", "config.example.json", "libs"}
+    assert top == {"plugin.py", "manifest.json", "config.example.json", "libs", "__pycache__"}
     every = files_in(dist)
     assert result.files == len(every)
     assert "libs/gassist_sdk/__init__.py" in every
-    assert not any(
-        "__pycache__" in f or f.endswith(".pyc") or f.startswith("tests/") for f in every
-    )
+    # Byte code for the engine's Python (here: this one), compiled by the build; the
+    # author's stale cache file never ships.
+    tag = sys.implementation.cache_tag
+    assert f"__pycache__/plugin.{tag}.pyc" in every
+    assert f"libs/gassist_sdk/__pycache__/__init__.{tag}.pyc" in every
+    cached = [f for f in every if "__pycache__" in f]
+    assert all(f.endswith(f".{tag}.pyc") and (dist / f).read_bytes() != b"stale"
+               for f in cached)
+    assert not any(f.startswith("tests/") for f in every)
     assert not any(f.endswith("config.json") and "example" not in f for f in every)
     for path in dist.rglob("*"):
         if path.is_file():
@@ -488,7 +494,7 @@ def test_requirements_never_reinstall_the_runtime_and_modules_are_copied(tmp_pat
     result = build_plugin(src, out=tmp_path / "dist")
     assert [s.title for s in result.steps if "pip" in s.title] == []
     assert {p.name for p in result.path.iterdir()} == {
-        "plugin.py", "helpers.py", "pkg", "manifest.json", "libs"}
+        "plugin.py", "helpers.py", "pkg", "manifest.json", "libs", "__pycache__"}
     assert [p.name for p in plugin_modules(src)] == ["helpers.py", "pkg", "plugin.py"]
 
 

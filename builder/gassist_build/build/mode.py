@@ -12,6 +12,7 @@ from typing import Literal, Protocol
 
 from .._isolation import RUNTIME, runtime_dir
 from .._steps import StepLog
+from .target import BuildTarget
 
 __all__ = ["RUNTIME", "BuildJob", "BuildMode", "Mode", "Staged", "runtime_dir"]
 
@@ -31,6 +32,7 @@ class BuildJob:
         offline: Install requirements from this Python's distributions only.
         pip_args: Extra arguments for ``pip install``.
         log: Receives steps and warnings.
+        target: The platform and engine Python the build is for.
     """
 
     src: Path
@@ -41,6 +43,7 @@ class BuildJob:
     offline: bool
     pip_args: Sequence[str]
     log: StepLog
+    target: BuildTarget
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,13 @@ class Staged:
     Attributes:
         executable: The manifest's ``executable``, relative to the plug-in folder.
         spec: The PyInstaller spec it wrote, if any.
+        bytecode: The cache tag of the byte code shipped beside the sources
+            (``cpython-312``), or None when none was compiled.
     """
 
     executable: str
     spec: Path | None = None
+    bytecode: str | None = None
 
 
 class BuildMode(Protocol):

@@ -9,6 +9,7 @@ wheels of the distributions installed in this Python (:mod:`.wheelhouse`).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,7 @@ __all__ = ["REQUIREMENTS_FILE", "output_tail", "pip_install", "requirement_lines
 
 REQUIREMENTS_FILE = "requirements.txt"
 _OUTPUT_TAIL = 2500
+_NO_MATCH = re.compile(r"No matching distribution found for (\S+)(?: \(from ([^)]+)\))?")
 
 
 def output_tail(text: str) -> str:
@@ -30,6 +32,12 @@ def output_tail(text: str) -> str:
     if len(text) > _OUTPUT_TAIL:
         text = "…" + text[-_OUTPUT_TAIL:]
     return text
+
+
+def _describe(platform_args: Sequence[str]) -> str:
+    """``win_amd64, Python 3.12`` from the ``--platform`` / ``--python-version`` options."""
+    values = dict(zip(platform_args[::2], platform_args[1::2], strict=False))
+    return f"{values.get('--platform', '?')}, Python {values.get('--python-version', '?')}"
 
 
 def requirement_lines(src: Path) -> list[str]:
@@ -56,6 +64,7 @@ def pip_install(
     *,
     offline: bool,
     pip_args: Sequence[str],
+    platform_args: Sequence[str] = (),
 ) -> None:
     """``pip install --target`` the requirements; raise BuildError with pip's own error.
 
@@ -65,6 +74,8 @@ def pip_install(
         work: Scratch folder for ``requirements.txt`` and the offline ``wheelhouse/``.
         offline: Install only from the distributions installed in this Python.
         pip_args: Extra arguments for ``pip install``.
+        platform_args: Options selecting another platform's wheels
+            (:meth:`gassist_build.build.target.BuildTarget.pip_args`).
     """
     requirements = work / "requirements.txt"
     requirements.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -82,19 +93,32 @@ def pip_install(
         wheelhouse_from_environment(read_requirement_names(lines), wheelhouse)
         # --isolated: no user/site pip configuration can add an index behind our back.
         command += ["--isolated", "--no-index", "--find-links", str(wheelhouse)]
-    command += list(pip_args)
+    command += [*platform_args, *pip_args]
     proc = subprocess.run(
         command, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
         env=dict(os.environ, PYTHONIOENCODING="utf-8"),
     )
     if proc.returncode != 0:
+        output = proc.stderr or proc.stdout
+        missing = _NO_MATCH.findall(output)
+        if platform_args and missing:
+            wanted, needed_by = missing[-1]
+            raise BuildError(
+                f"no wheel of {wanted}{f' (needed by {needed_by})' if needed_by else ''} for"
+                f" {_describe(platform_args)} was found"
+                f"{' among the offline wheels (--offline)' if offline else ''}: G-Assist"
+                " cannot build packages from source, so each requirement needs a wheel for"
+                f" the engine's platform. Choose a version of {wanted} that has one (or a"
+                " pure-Python alternative), or pass --find-links DIR with such wheels."
+                f" pip said:\n{output_tail(output)}"
+            )
         hint = (
             " (offline: only packages installed in this Python environment are available)"
             if offline else ""
         )
         raise BuildError(
             f"pip could not install the plug-in's {REQUIREMENTS_FILE}{hint}; the build"
-            f" stopped and wrote nothing. pip said:\n{output_tail(proc.stderr or proc.stdout)}"
+            f" stopped and wrote nothing. pip said:\n{output_tail(output)}"
         )
     # Console scripts of dependencies are of no use inside a plug-in.
     shutil.rmtree(target / "bin", ignore_errors=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from .._files import (
     build_output_problem,
     count_files,
     never_shipped,
+    read_json_object,
 )
 from .._steps import StepLog, StepTime, format_size
 from .._swap import FolderSwap
@@ -46,8 +48,15 @@ from .exe import ExeMode
 from .mode import BuildJob, BuildMode, Mode
 from .pip import requirement_lines
 from .source import SourceMode
+from .target import BuildTarget, TargetName, build_target
+from .verify import check_loads_isolated
 
-__all__ = ["BuildResult", "build_plugin", "plugin_modules"]
+__all__ = ["DEFAULT_OUT", "WINDOWS_CI_JOB", "BuildResult", "build_plugin", "plugin_modules"]
+
+# Where each mode builds by default: an exe build never replaces a source build.
+DEFAULT_OUT: dict[Mode, Path] = {"source": Path("dist"), "exe": Path("dist") / "exe"}
+# The CI job that builds the Windows .exe of every sample plug-in.
+WINDOWS_CI_JOB = "`tests and exe builds (windows)` in .github/workflows/ci.yml"
 
 # Folders of a plug-in that are never part of it.
 _NOT_PLUGIN_DIRS = frozenset(
@@ -141,11 +150,15 @@ def _check_inputs(src: Path, modules: list[Path], log: StepLog) -> None:
             pass
 
 
-def _build_mode(mode: Mode, onefile: bool) -> BuildMode:
+def _build_mode(mode: Mode, onefile: bool, target: TargetName | None) -> BuildMode:
     if mode not in ("source", "exe"):
         raise BuildError(f"unknown mode {mode!r}; use 'source' or 'exe'")
     if onefile and mode != "exe":
         raise BuildError("--onefile only applies to --mode exe")
+    if target is not None and mode == "exe":
+        raise BuildError("--target only applies to --mode source: PyInstaller makes an"
+                         " executable for the OS it runs on; build the Windows .exe on"
+                         f" Windows (CI: {WINDOWS_CI_JOB})")
     return ExeMode(onefile=onefile) if mode == "exe" else SourceMode()
 
 
@@ -164,6 +177,18 @@ def _validate(manifest: dict[str, Any], folder: Path | None) -> list[str]:
 
     problems = check_manifest(manifest, folder=folder)
     return [f"{p.severity}: {p.path}: {p.message}" for p in problems]
+
+
+def _warn_on_drift(src: Path, manifest: dict[str, Any], log: StepLog) -> None:
+    """Warn when the source folder's manifest.json is not the one generated from its code."""
+    on_disk_path = src / "manifest.json"
+    if not on_disk_path.is_file():
+        return
+    on_disk = read_json_object(on_disk_path)
+    if on_disk is None or on_disk != manifest:
+        log.warn(f"{on_disk_path} differs from the manifest generated from plugin.py; the"
+                 f" build ships the generated one (update yours with `gassist-build manifest"
+                 f" {src}`)")
 
 
 def _generate_manifest(src: Path, log: StepLog) -> dict[str, Any]:
@@ -185,11 +210,12 @@ def _generate_manifest(src: Path, log: StepLog) -> dict[str, Any]:
     problem = _platform.invocation_name_problem(str(manifest.get("name") or ""))
     if problem:
         raise BuildError(f"the plug-in's name cannot be its folder name: {problem}")
+    _warn_on_drift(src, manifest, log)
     return manifest
 
 
 def _finish_stage(stage: Path, manifest: dict[str, Any], example: bytes | None,
-                  mode: Mode) -> None:
+                  mode: Mode, bytecode: str | None) -> None:
     """Add manifest.json, config.example.json and the build stamp, then validate the folder.
 
     The stamp (what ``package`` and ``install`` look for) goes into ``libs/``, the
@@ -200,6 +226,8 @@ def _finish_stage(stage: Path, manifest: dict[str, Any], example: bytes | None,
         (stage / CONFIG_EXAMPLE_FILE).write_bytes(example)
     stamp = {"builtBy": "gassist-build", "name": manifest.get("name"),
              "version": manifest.get("version"), "mode": mode}
+    if bytecode is not None:
+        stamp["bytecode"] = bytecode
     home = stage / "libs" if (stage / "libs").is_dir() else stage
     (home / BUILD_STAMP).write_text(render_manifest(stamp), encoding="utf-8")
     errors = [f for f in _validate(manifest, stage) if f.startswith("error")]
@@ -266,9 +294,11 @@ def _clean_work_dir(work: Path, scratch: tuple[str, ...], *, default: bool) -> N
 def build_plugin(
     src: str | Path,
     mode: Mode = "source",
-    out: str | Path = "dist",
+    out: str | Path | None = None,
     *,
     onefile: bool = False,
+    target: TargetName | None = None,
+    engine_python: str | None = None,
     work_dir: str | Path | None = None,
     offline: bool = False,
     pip_args: Sequence[str] = (),
@@ -279,10 +309,18 @@ def build_plugin(
     Args:
         src: The plug-in folder (holds ``plugin.py``).
         mode: ``"source"`` or ``"exe"``.
-        out: Folder that receives ``<name>/``.
+        out: Folder that receives ``<name>/``; defaults to ``dist`` for a source build
+            and ``dist/exe`` for an exe build (:data:`DEFAULT_OUT`), so that neither
+            replaces the other.
         onefile: With ``mode="exe"``, one self-unpacking file instead of a folder.
+        target: ``"windows"``: a source build for G-Assist on Windows from any OS
+            (Windows wheels in ``libs/``); None: for this machine.
+        engine_python: The engine's Python version ``"X.Y"`` (byte code is shipped
+            when it is the build's own; with ``target="windows"``, the wheels are
+            chosen for it); see :func:`gassist_build.build.target.build_target`.
         work_dir: Scratch folder (staging, PyInstaller spec and work files);
-            defaults to ``build/<name>`` beside ``out``.
+            defaults to ``build/<name>`` beside ``out`` (beside ``dist`` for the
+            default ``out``).
         offline: Install dependencies from the distributions installed in this
             Python environment instead of a package index.
         pip_args: Extra arguments for ``pip install`` (``--find-links DIR``...).
@@ -297,8 +335,10 @@ def build_plugin(
     started = time.perf_counter()
     log = log or StepLog()
     src = Path(src).resolve()
-    out = Path(out).resolve()
-    builder = _build_mode(mode, onefile)
+    default_out = out is None
+    out = (DEFAULT_OUT.get(mode, DEFAULT_OUT["source"]) if out is None else Path(out)).resolve()
+    builder = _build_mode(mode, onefile, target)
+    aim: BuildTarget = build_target(target, engine_python)
     with log.step("Read the plug-in folder"):
         _check_plugin_folder(src)
         modules = plugin_modules(src)
@@ -312,8 +352,9 @@ def build_plugin(
 
     final = out / name
     _check_target(src, final)
-    work = Path(work_dir).resolve() if work_dir is not None else out.parent / "build" / name
-    job = BuildJob(src, name, modules, requirements, work, offline, pip_args, log)
+    work_root = Path("dist").resolve().parent if default_out else out.parent
+    work = Path(work_dir).resolve() if work_dir is not None else work_root / "build" / name
+    job = BuildJob(src, name, modules, requirements, work, offline, pip_args, log, aim)
     stage = work / "stage" / name
     shutil.rmtree(stage.parent, ignore_errors=True)
     stage.mkdir(parents=True)
@@ -321,12 +362,25 @@ def build_plugin(
         staged = builder.stage(job, stage)
         with log.step("Write manifest.json and check the result"):
             manifest["executable"] = staged.executable
-            _finish_stage(stage, manifest, example, mode)
+            _finish_stage(stage, manifest, example, mode, staged.bytecode)
+        if mode == "source" and not aim.cross:
+            with log.step("Load the build in the engine's isolation (standard library and"
+                          " libs/ only)"):
+                check_loads_isolated(stage, src, requirements)
+        elif mode == "source":
+            log.note("the Windows build's loading is not checked here: its libs/ holds"
+                     " Windows packages; check it on Windows with `gassist-build check`")
         with log.step(f"Move into {final}"):
             _move_into_place(stage, final)
     finally:
         _clean_work_dir(work, builder.scratch, default=work_dir is None)
 
+    if mode == "exe" and sys.platform != "win32":
+        log.warn(f"this is a {'macOS' if sys.platform == 'darwin' else 'Linux'} executable"
+                 " (PyInstaller builds for the OS it runs on), not a Windows .exe for"
+                 " G-Assist: build on Windows, or take the .exe the Windows CI job builds"
+                 f" ({WINDOWS_CI_JOB}, artifact gassist-plugins-windows-exe); or ship"
+                 " a source build (`--target windows`)")
     files, size = count_files(final)
     return BuildResult(
         name=name, version=str(manifest.get("version") or ""), mode=mode, onefile=onefile,
