@@ -45,6 +45,7 @@ __all__ = [
     "executable_problem",
     "never_shipped",
     "read_json_object",
+    "shipped_bytecode",
     "stamp_path",
     "user_state",
 ]
@@ -87,11 +88,21 @@ def user_state(relative: PurePosixPath) -> str | None:
     return _matches(relative, USER_STATE)
 
 
-def never_shipped(relative: PurePosixPath) -> str | None:
-    """Why ``relative`` is never shipped (the pattern it matches), or None when it may be."""
+def never_shipped(relative: PurePosixPath, *, bytecode: str | None = None) -> str | None:
+    """Why ``relative`` is never shipped (the pattern it matches), or None when it may be.
+
+    Args:
+        relative: A path inside a plug-in folder.
+        bytecode: The cache tag a build compiled its byte code for
+            (:func:`shipped_bytecode`): ``__pycache__/*.<tag>.pyc`` files then ship.
+    """
     if relative.as_posix() == INSTALL_STAMP:
         return INSTALL_STAMP
-    # Byte code is written by the engine's own Python, inside libs/ too.
+    if (bytecode is not None and relative.parent.name == "__pycache__"
+            and relative.name.endswith(f".{bytecode}.pyc")
+            and relative.parts.count("__pycache__") == 1):
+        return _matches(relative, USER_STATE) or _matches(relative, SCRATCH)
+    # Other byte code is written by the engine's own Python, inside libs/ too.
     if "__pycache__" in relative.parts or relative.suffix in (".pyc", ".pyo"):
         return "__pycache__"
     return _matches(relative, USER_STATE) or _matches(relative, SCRATCH)
@@ -122,6 +133,14 @@ def stamp_path(folder: Path) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def shipped_bytecode(folder: Path) -> str | None:
+    """The cache tag (``cpython-312``) of the byte code a source build compiled, or None."""
+    path = stamp_path(folder)
+    stamp = read_json_object(path) if path is not None else None
+    tag = stamp.get("bytecode") if stamp is not None else None
+    return tag if isinstance(tag, str) and tag else None
 
 
 def build_output_problem(folder: Path) -> str | None:

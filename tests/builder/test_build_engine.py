@@ -200,3 +200,21 @@ def test_windows_target_is_for_source_builds_only(tmp_path: Path) -> None:
     src = write_plugin(tmp_path / "fixture")
     with pytest.raises(BuildError, match=r"--target only applies to --mode source.*ci\.yml"):
         build_plugin(src, "exe", tmp_path / "dist", target="windows")
+
+
+def test_a_builds_own_byte_code_may_ship_and_other_byte_code_never(tmp_path: Path) -> None:
+    from pathlib import PurePosixPath
+
+    from gassist_build._files import never_shipped, shipped_bytecode
+
+    src = write_plugin(tmp_path / "fixture")
+    built = build_plugin(src, out=tmp_path / "dist", engine_python=THIS_PYTHON)
+    tag = shipped_bytecode(built.path)
+    assert tag == sys.implementation.cache_tag
+    ours = PurePosixPath(f"libs/gassist_sdk/__pycache__/__init__.{tag}.pyc")
+    assert never_shipped(ours, bytecode=tag) is None
+    assert never_shipped(ours) == "__pycache__"
+    assert never_shipped(PurePosixPath("__pycache__/plugin.cpython-27.pyc"),
+                         bytecode=tag) == "__pycache__"
+    assert never_shipped(PurePosixPath("plugin.pyc"), bytecode=tag) == "__pycache__"
+    assert shipped_bytecode(src) is None
