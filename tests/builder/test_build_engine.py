@@ -218,3 +218,27 @@ def test_a_builds_own_byte_code_may_ship_and_other_byte_code_never(tmp_path: Pat
                          bytecode=tag) == "__pycache__"
     assert never_shipped(PurePosixPath("plugin.pyc"), bytecode=tag) == "__pycache__"
     assert shipped_bytecode(src) is None
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_source_and_exe_builds_keep_their_own_folders(tmp_path: Path) -> None:
+    src = write_plugin(tmp_path / "fixture")
+    assert build_cli(str(src), cwd=tmp_path).returncode == 0
+    exe = build_cli(str(src), "--mode", "exe", cwd=tmp_path)
+    assert exe.returncode == 0, exe.stderr
+    source_dist, exe_dist = tmp_path / "dist" / "fixture", tmp_path / "dist" / "exe" / "fixture"
+    assert (source_dist / "plugin.py").is_file()
+    assert (exe_dist / _platform.executable_name("fixture")).is_file()
+    assert (tmp_path / "build" / "fixture" / "fixture.spec").is_file()
+    if sys.platform != "win32":
+        err = " ".join(exe.stderr.split())
+        assert "not a Windows .exe" in err and ".github/workflows/ci.yml" in err
+    for n, built in enumerate((source_dist, exe_dist)):
+        plugins = tmp_path / f"plugins{n}"
+        proc = subprocess.run([*CLI, "install", str(built), "--plugins-dir", str(plugins)],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        proc = subprocess.run([*CLI, "package", str(built), "--out", str(tmp_path / f"zip{n}")],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
