@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -12,7 +13,7 @@ from .generated import update_generated
 from .probe import DEFAULT_TIMEOUT, render_manifest, run_manifest_command
 from .validate import Problem, check_manifest
 
-__all__ = ["SyncResult", "manifest_drift", "sync_manifest"]
+__all__ = ["SyncResult", "manifest_drift", "sync_manifest", "written_by_generator"]
 
 
 @dataclass
@@ -86,3 +87,19 @@ def manifest_drift(folder: str | Path, generated: dict[str, Any]) -> str:
     """
     path = Path(folder) / "manifest.json"
     return update_generated({path: render_manifest(generated)}, check=True).diff
+
+
+def written_by_generator(folder: str | Path) -> bool:
+    """Whether ``folder/manifest.json`` is in the generator's exact format.
+
+    ``gassist-build manifest`` writes one canonical text; a manifest written by hand (as in
+    NVIDIA's examples) almost never matches it byte for byte, so a difference from the code
+    in a canonical file means the code changed after it was generated.
+    """
+    path = Path(folder) / "manifest.json"
+    try:
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+        data = json.loads(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and render_manifest(data) == text

@@ -5,6 +5,7 @@ with the others — each item measured against the running plug-in."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -249,9 +250,23 @@ def test_manifest_that_differs_from_the_code_fails(tmp_path: Path, sums: Path) -
     card = run_check(folder, log_dir=tmp_path, call_timeout=5.0, skip=["greet", "divide"])
     item = card.item("manifest_sync")
     assert (item.status, item.measured) == ("fail", "2 line(s) differ")
+    assert "was generated but the code changed since" in item.detail
     assert f"run: gassist-build manifest {folder}" in item.detail
     assert card.item("manifest").status == "pass"  # the validator alone cannot see it
     assert not card.ok
+
+
+def test_a_hand_written_manifest_may_differ_from_the_code(tmp_path: Path, sums: Path) -> None:
+    # As NVIDIA's examples are: written by hand, richer than what the code generates.
+    folder = Path(shutil.copytree(sums, tmp_path / "sums"))
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["functions"][1]["description"] = "Divides two whole numbers."
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    card = run_check(folder, log_dir=tmp_path, call_timeout=5.0, skip=["greet", "divide"])
+    item = card.item("manifest_sync")
+    assert item.status == "pass"
+    assert "written by hand" in item.detail and "gassist-build manifest" in item.detail
+    assert card.ok
 
 
 @pytest.mark.parametrize(("samples", "message"), [
