@@ -10,10 +10,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .generated import update_generated
-from .probe import DEFAULT_TIMEOUT, render_manifest, run_manifest_command
+from .probe import DEFAULT_TIMEOUT, ManifestCommandError, render_manifest, run_manifest_command
 from .validate import Problem, check_manifest
 
-__all__ = ["SyncResult", "manifest_drift", "sync_manifest", "written_by_generator"]
+__all__ = [
+    "SyncResult",
+    "manifest_drift",
+    "not_in_manifest_hint",
+    "sync_manifest",
+    "written_by_generator",
+]
 
 
 @dataclass
@@ -103,3 +109,37 @@ def written_by_generator(folder: str | Path) -> bool:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return False
     return isinstance(data, dict) and render_manifest(data) == text
+
+
+def not_in_manifest_hint(
+    folder: str | Path, function: str, *, python: str | None = None, isolated: bool = True
+) -> str:
+    """What to do when ``function`` is not in ``manifest.json`` but the code registers it.
+
+    Runs ``plugin.py --manifest`` (only on this error path: it costs a process start).
+
+    Args:
+        folder: The plug-in folder.
+        function: The function name that was asked for.
+        python: Interpreter that runs ``plugin.py``.
+        isolated: Run it with only the standard library and ``libs/`` importable.
+
+    Returns:
+        ``"plugin.py registers FUNCTION but manifest.json does not declare it; run:
+        gassist-build manifest FOLDER"``, or ``""`` when the code does not register it
+        either (or cannot say: no ``plugin.py``, not built on the SDK, fails to start).
+    """
+    folder = Path(folder)
+    if not (folder / "plugin.py").is_file():
+        return ""
+    try:
+        generated = run_manifest_command(folder, python=python, isolated=isolated)
+    except ManifestCommandError:
+        return ""
+    functions = generated.get("functions")
+    names = [f.get("name") for f in functions if isinstance(f, dict)] \
+        if isinstance(functions, list) else []
+    if function not in names:
+        return ""
+    return (f"plugin.py registers {function!r} but manifest.json does not declare it (G-Assist"
+            f" reads the manifest); run: gassist-build manifest {folder}")
