@@ -98,9 +98,10 @@ def never_shipped(relative: PurePosixPath, *, bytecode: str | None = None) -> st
     """
     if relative.as_posix() == INSTALL_STAMP:
         return INSTALL_STAMP
-    if (bytecode is not None and relative.parent.name == "__pycache__"
-            and relative.name.endswith(f".{bytecode}.pyc")
-            and relative.parts.count("__pycache__") == 1):
+    if bytecode is not None and relative.parts.count("__pycache__") == 1 and (
+            relative.name == "__pycache__"  # the folder itself: its files are judged one by one
+            or (relative.parent.name == "__pycache__"
+                and relative.name.endswith(f".{bytecode}.pyc"))):
         return _matches(relative, USER_STATE) or _matches(relative, SCRATCH)
     # Other byte code is written by the engine's own Python, inside libs/ too.
     if "__pycache__" in relative.parts or relative.suffix in (".pyc", ".pyo"):

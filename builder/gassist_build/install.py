@@ -28,6 +28,7 @@ failure is reported as "close G-Assist" and the previous install stays as it was
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -45,6 +46,7 @@ from ._files import (
     executable_problem,
     never_shipped,
     read_json_object,
+    shipped_bytecode,
     user_state,
 )
 from ._steps import StepLog, format_size
@@ -278,6 +280,7 @@ def _user_files(folder: Path) -> list[PurePosixPath]:
     install shipped, everything else it did not ship (but the stamp and scratch files).
     """
     shipped = _shipped(folder)
+    bytecode = shipped_bytecode(folder)
     shipped_dirs = {parent.as_posix() for path in shipped or ()
                     for parent in PurePosixPath(path).parents}
 
@@ -286,7 +289,8 @@ def _user_files(folder: Path) -> list[PurePosixPath]:
             return True
         posix = relative.as_posix()
         return (shipped is not None and posix != INSTALL_STAMP and posix not in shipped
-                and posix not in shipped_dirs and never_shipped(relative) is None)
+                and posix not in shipped_dirs
+                and never_shipped(relative, bytecode=bytecode) is None)
 
     found: list[PurePosixPath] = []
     for top, dirs, files in os.walk(folder):
@@ -375,7 +379,8 @@ def _carry_user_files(target: Path, stage: Path, log: StepLog) -> tuple[str, lis
 
 def _copy_dist(dist: Path, stage: Path) -> None:
     try:
-        copy_tree(dist, stage, InstallError, skip=never_shipped)
+        skip = functools.partial(never_shipped, bytecode=shipped_bytecode(dist))
+        copy_tree(dist, stage, InstallError, skip=skip)
         stamp = {"name": dist.name, "version": _manifest_version(dist),
                  "shipped": _list_shipped(stage)}
         (stage / INSTALL_STAMP).write_text(json.dumps(stamp) + "\n", encoding="utf-8")

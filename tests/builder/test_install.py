@@ -502,3 +502,14 @@ def test_package_refuses_a_folder_without_manifest(tmp_path: Path) -> None:
     (tmp_path / "x").mkdir()
     with pytest.raises(PackageError, match=r"has no manifest\.json"):
         package_plugin(tmp_path / "x")
+
+
+@pytest.mark.e2e
+def test_install_keeps_the_byte_code_the_build_shipped(tmp_path: Path) -> None:
+    dist = build_typed(tmp_path, "1.0.0")
+    compiled = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*.pyc"))
+    if not compiled:
+        pytest.skip("this interpreter is not the engine's Python: the build ships no byte code")
+    installed = install_plugin(dist, tmp_path / "plugins").path
+    assert sorted(p.relative_to(installed).as_posix()
+                  for p in installed.rglob("*.pyc")) == compiled
