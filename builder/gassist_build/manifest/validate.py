@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -841,10 +842,12 @@ def _type_drift(where: str, param: str, declared: Any, in_code: Any) -> Problem:
 _TRACEBACK_LINES = 8
 
 
-def _traceback_tail(stderr: str) -> str:
-    """The last lines of the traceback in ``stderr`` (where the import failed, and why)."""
-    lines = stderr.splitlines()
-    return "\n".join(lines[-_TRACEBACK_LINES:])
+def _traceback_tail(stderr: str, folder: Path) -> str:
+    """The last lines of the traceback in ``stderr`` (where the import failed, and why),
+    the plug-in's own files named relative to its folder."""
+    lines = stderr.splitlines()[-_TRACEBACK_LINES:]
+    prefix = f'File "{folder.resolve()}{os.sep}'
+    return "\n".join(line.replace(prefix, 'File "') for line in lines)
 
 
 _UNDEFINED_NAME = re.compile(r"^NameError: name '(\w+)' is not defined(.*)$", re.MULTILINE)
@@ -865,7 +868,8 @@ def _import_failure(
     """An error when ``plugin.py`` died with a traceback: G-Assist could not load it either."""
     if not exc.returncode or "Traceback (most recent call last)" not in exc.stderr_tail:
         return None
-    message = f"plugin.py cannot be imported: {exc.message}\n{_traceback_tail(exc.stderr_tail)}"
+    traceback = _traceback_tail(exc.stderr_tail, folder)
+    message = f"plugin.py cannot be imported: {exc.message}\n{traceback}"
     hint = missing_module_hint(exc, folder, isolated=isolated) or _type_name_hint(exc.stderr_tail)
     if hint:
         message += "\n" + hint

@@ -87,8 +87,13 @@ def test_docs_console_examples_match_real_output(monkeypatch: pytest.MonkeyPatch
     for block in blocks:
         command, *expected = block.rstrip("\n").split("\n")
         assert command.startswith("$ gassist-build ")
+        status = None
+        if expected[-2:-1] == ["$ echo $?"]:  # the transcript shows the exit status
+            status = int(expected.pop())
+            expected.pop()
         result = CliRunner().invoke(cli, command.split()[2:])
         assert result.output.rstrip("\n").split("\n") == expected, command
+        assert status is None or result.exit_code == status, command
 
 
 def test_readme_mentions_every_schema_field() -> None:

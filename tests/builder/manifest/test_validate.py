@@ -458,6 +458,7 @@ def test_a_plugin_that_cannot_import_is_an_error_with_its_traceback() -> None:
     )
     assert "plugin.py cannot be imported" in problem.message
     assert "ModuleNotFoundError: No module named 'gassist_fixture_dependency" in problem.message
+    assert 'File "plugin.py", line 7' in problem.message  # the plug-in's own frame, relative
     assert "gassist-build build" in problem.message and "--dev" in problem.message
     assert not report.ok
 
