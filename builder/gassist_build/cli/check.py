@@ -24,6 +24,7 @@ from ._hosting import (
     stops_plugins_on_signals,
     timeout_option,
 )
+from .validate import dev_option
 
 __all__ = ["check"]
 
@@ -75,12 +76,13 @@ def _parse_samples(words: tuple[str, ...]) -> dict[str, dict[str, str]]:
 @click.option("--sample", "samples", multiple=True, metavar="FUNCTION:KEY=VALUE",
               help="Call FUNCTION with KEY=VALUE instead of a generated value (repeatable,"
                    " e.g. --sample greet:name=Ada --sample greet:times=2).")
+@dev_option
 @protocol_option
 @timeout_option
 @log_dir_option
 @stops_plugins_on_signals
-def check(plugin_dir: Path, as_json: bool, skip: str, samples: tuple[str, ...], protocol: str,
-          timeout: float, log_dir: Path | None) -> None:
+def check(plugin_dir: Path, as_json: bool, skip: str, samples: tuple[str, ...], dev: bool,
+          protocol: str, timeout: float, log_dir: Path | None) -> None:
     """Run the conformance scorecard against a plug-in: every item measured live.
 
     Every function is called with schema-conforming sample arguments (--sample gives
@@ -97,7 +99,7 @@ def check(plugin_dir: Path, as_json: bool, skip: str, samples: tuple[str, ...], 
         try:
             card = run_check(plugin_dir, skip=skipped, protocol=protocol_choice(protocol),
                              call_timeout=timeout, log_dir=log_dir, progress=progress,
-                             samples=given)
+                             samples=given, isolated=not dev)
         except ArgumentError as exc:
             raise click.UsageError(str(exc)) from None
     if as_json:

@@ -224,6 +224,8 @@ class CheckContext:
             generated sample arguments.
         generated: The manifest ``plugin.py --manifest`` printed (SDK plug-ins),
             set by the manifest check.
+        isolated: Run the plug-in's Python as G-Assist does (only the standard
+            library and ``libs/`` importable); False uses this environment's packages.
     """
 
     spec: PluginSpec
@@ -243,6 +245,7 @@ class CheckContext:
     tails: list[str] = field(default_factory=list)
     samples: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     generated: dict[str, Any] | None = None
+    isolated: bool = True
 
     @property
     def protocol(self) -> str:
@@ -384,7 +387,7 @@ def _manifest(ctx: CheckContext) -> Outcome:
     except ImportError:  # the validator is optional (jsonschema); the host is not
         errors, warnings = validator_problems(ctx.spec.folder, check_code=uses_sdk)
     else:
-        report = validate_plugin(ctx.spec.folder, check_code=uses_sdk)
+        report = validate_plugin(ctx.spec.folder, check_code=uses_sdk, isolated=ctx.isolated)
         ctx.generated = report.generated
         errors = [f"{p.path}: {p.message}" for p in report.errors]
         warnings = [f"{p.path}: {p.message}" for p in report.warnings]
@@ -864,6 +867,7 @@ def run_check(
     log_dir: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
     samples: Mapping[str, Mapping[str, Any]] | None = None,
+    isolated: bool = True,
 ) -> Scorecard:
     """Run the conformance scorecard against the plug-in in ``folder``.
 
@@ -880,6 +884,9 @@ def run_check(
         samples: Arguments to call functions with, by function name; text values
             are converted by the manifest's parameter types, and a function's other
             required parameters get generated values.
+        isolated: Run the plug-in's Python as G-Assist does (only the standard
+            library and ``libs/`` importable); False (``--dev``) uses this
+            environment's packages.
 
     Raises:
         ArgumentError: ``samples`` names a function or parameter the manifest does not
@@ -902,7 +909,7 @@ def run_check(
         spec, card, (timeouts or Timeouts()).scaled(ping_interval=None, execute=call_timeout),
         call_timeout, forced_protocol=protocol, log_dir=log_dir, skip=frozenset(skip),
         skip_tags=frozenset(skip_tags), progress=progress or (lambda _: None),
-        samples=given)
+        samples=given, isolated=isolated)
     try:
         _run_checks(ctx, checks_for(spec))
     finally:

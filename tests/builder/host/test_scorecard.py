@@ -296,3 +296,20 @@ def test_check_cli_takes_samples_and_refuses_malformed_ones(tmp_path: Path, sums
     result = runner.invoke(cli, ["check", str(sums), "--sample", "great:name=Ada"])
     assert result.exit_code == 2
     assert "did you mean 'greet'?" in result.output
+
+
+def test_a_dependency_missing_from_libs_fails_the_manifest_item_unless_dev(
+        tmp_path: Path, sums: Path) -> None:
+    # click is in this environment, not in the unbuilt folder's (absent) libs/.
+    folder = Path(shutil.copytree(sums, tmp_path / "sums"))
+    plugin_py = folder / "plugin.py"
+    plugin_py.write_text("import click  # noqa: F401\n" + plugin_py.read_text())
+    card = run_check(folder, log_dir=tmp_path, call_timeout=5.0, skip=["greet", "divide"])
+    item = card.item("manifest")
+    assert item.status == "fail"
+    assert "ModuleNotFoundError: No module named 'click'" in item.detail
+    assert "run gassist-build build" in item.detail and "--dev" in item.detail
+    assert not card.ok
+    card = run_check(folder, log_dir=tmp_path, call_timeout=5.0, skip=["greet", "divide"],
+                     isolated=False)
+    assert card.item("manifest").status == "pass", card.to_dict()
