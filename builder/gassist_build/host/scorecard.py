@@ -264,7 +264,7 @@ class CheckContext:
         self.card.starts += 1
         self.process = PluginProcess(self.spec, timeouts=self.timeouts,
                                      protocol=self.forced_protocol, log_dir=self.log_dir,
-                                     watchdog=False)
+                                     watchdog=False, isolated=self.isolated)
         return self.process
 
     def retire(self, process: PluginProcess) -> None:
