@@ -840,6 +840,9 @@ def _type_drift(where: str, param: str, declared: Any, in_code: Any) -> Problem:
 
 
 _TRACEBACK_LINES = 8
+# A traceback, or the bare report of a syntax error in the script itself (no traceback header).
+_RAISED = re.compile(r"^(Traceback \(most recent call last\)|(\w+\.)*\w+(Error|Exception): )",
+                     re.MULTILINE)
 
 
 def _traceback_tail(stderr: str, folder: Path) -> str:
@@ -866,7 +869,7 @@ def _import_failure(
     exc: ManifestCommandError, folder: Path, isolated: bool
 ) -> Problem | None:
     """An error when ``plugin.py`` died with a traceback: G-Assist could not load it either."""
-    if not exc.returncode or "Traceback (most recent call last)" not in exc.stderr_tail:
+    if not exc.returncode or not _RAISED.search(exc.stderr_tail):
         return None
     traceback = _traceback_tail(exc.stderr_tail, folder)
     message = f"plugin.py cannot be imported: {exc.message}\n{traceback}"

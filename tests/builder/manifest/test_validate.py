@@ -475,6 +475,17 @@ def test_an_unknown_type_name_at_import_says_did_you_mean(tmp_path: Path) -> Non
 
 
 @pytest.mark.e2e
+def test_a_syntax_error_is_an_import_failure(tmp_path: Path) -> None:
+    folder = _plugin(tmp_path / "syntax", "def greet(:\n    pass\n")
+    (folder / "manifest.json").write_text(json.dumps(_minimal(executable="plugin.py")))
+    report = validate_plugin(folder, timeout=10)
+    (problem,) = [p for p in report.problems if p.code.startswith("code")]
+    assert problem.code == "code-import-failed"
+    assert 'File "plugin.py", line 1' in problem.message
+    assert "SyntaxError: invalid syntax" in problem.message
+
+
+@pytest.mark.e2e
 def test_a_plugin_that_exits_quietly_is_only_a_warning(tmp_path: Path) -> None:
     # A plug-in not built on the SDK has no --manifest: it reads stdin, sees EOF and exits.
     folder = _plugin(tmp_path / "plain", "import sys; sys.stdin.read()")
