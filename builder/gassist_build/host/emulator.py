@@ -289,6 +289,10 @@ class Emulator:
         log_dir: Where stderr logs go (see :class:`PluginProcess`).
         on_event: Receives host events of every plug-in.
         protocol: Force ``"v1"``/``"v2"`` for every plug-in (None: each manifest's).
+        isolated: Run each ``plugin.py`` with only the standard library and its
+            ``libs/`` importable, like G-Assist; False (``--dev``) uses this
+            environment.
+        env: Extra environment variables for every plug-in.
     """
 
     def __init__(
@@ -299,9 +303,12 @@ class Emulator:
         log_dir: str | Path | None = None,
         on_event: EventSink | None = None,
         protocol: str | None = None,
+        isolated: bool = True,
+        env: dict[str, str] | None = None,
     ) -> None:
         self._options: dict[str, Any] = {"timeouts": timeouts, "log_dir": log_dir,
-                                         "on_event": on_event, "protocol": protocol}
+                                         "on_event": on_event, "protocol": protocol,
+                                         "isolated": isolated, "env": env}
         self.plugins: dict[str, HostedPlugin] = {}
         self.rejected: dict[str, list[str]] = {}
         self.warnings: dict[str, list[str]] = {}

@@ -90,6 +90,8 @@ class PluginProcess:
         watchdog: Ping the plug-in like the engine (V2) / watch heartbeats
             (tethered V1).
         env: Extra environment variables for the plug-in.
+        isolated: Run ``plugin.py`` with only the standard library and its ``libs/``
+            importable, like G-Assist; False (``--dev``) uses this environment.
     """
 
     def __init__(
@@ -104,6 +106,7 @@ class PluginProcess:
         on_event: EventSink | None = None,
         watchdog: bool = True,
         env: dict[str, str] | None = None,
+        isolated: bool = True,
     ) -> None:
         self.spec = spec
         self.timeouts = timeouts or Timeouts()
@@ -112,7 +115,7 @@ class PluginProcess:
         self.log_dir = Path(log_dir) if log_dir is not None else default_log_dir()
         self._child = ChildProcess(spec, log_dir=self.log_dir, platform=platform,
                                    python=python, env=env,
-                                   write_limit=self.timeouts.stdin_write)
+                                   write_limit=self.timeouts.stdin_write, isolated=isolated)
         self.log_path = self._child.log_path
         self._use_watchdog = watchdog
         self._watchdog: Watchdog | None = None

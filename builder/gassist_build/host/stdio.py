@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import os
 import signal
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from .._isolation import Isolation, engine_isolation
 from .._platform import Leftover, Platform, current_platform
 from ..errors import LaunchError
 from .results import Timeouts
@@ -142,17 +142,22 @@ class ChildProcess:
         env: Extra environment variables for the plug-in.
         write_limit: Seconds a write to stdin may stay blocked before
             :meth:`ChildEvents.on_write_stalled` is told.
+        isolated: Run ``plugin.py`` as the engine's bundled Python does: only the
+            standard library and the plug-in's ``libs/`` importable
+            (:func:`gassist_build._isolation.engine_isolation`); False (``--dev``)
+            keeps this environment with ``libs`` first on ``PYTHONPATH``.
     """
 
     def __init__(self, spec: PluginSpec, *, log_dir: Path, platform: Platform | None = None,
                  python: str | None = None, env: dict[str, str] | None = None,
-                 write_limit: float = 5.0) -> None:
+                 write_limit: float = 5.0, isolated: bool = True) -> None:
         self.spec = spec
         self.log_dir = log_dir
         self.log_path = log_dir / f"{spec.name}.stderr.log"
         self._platform = platform or current_platform()
         self._python = python or sys.executable
         self._extra_env = env or {}
+        self.isolated = isolated
         self.proc: subprocess.Popen[bytes] | None = None
         self._log = StderrLog(self.log_path)
         self._reader: threading.Thread | None = None
@@ -164,20 +169,26 @@ class ChildProcess:
     def pid(self) -> int | None:
         return self.proc.pid if self.proc is not None else None
 
+    def isolation(self) -> Isolation:
+        """The interpreter flags and environment the plug-in starts with.
+
+        Isolated, the plug-in sees the standard library, its ``libs/`` and (for a
+        source folder without its own) a copy of the runtime; either way
+        ``GASSIST_LOG_DIR`` is the log folder and ``env`` is applied last.
+        """
+        extra = {"GASSIST_LOG_DIR": str(self.log_dir), **self._extra_env}
+        return engine_isolation(self.spec.folder, isolated=self.isolated, extra=extra)
+
     def environment(self) -> dict[str, str]:
-        """The plug-in's environment: ours, ``libs`` first on ``PYTHONPATH``, the log folder."""
-        env = dict(os.environ)
-        libs = str(self.spec.folder / "libs")
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (libs, env.get("PYTHONPATH", "")) if p)
-        env["GASSIST_LOG_DIR"] = str(self.log_dir)
-        env.update(self._extra_env)
-        return env
+        """The plug-in's whole environment (see :meth:`isolation`)."""
+        return self.isolation().env
 
     def launch(self, events: ChildEvents) -> None:
         """Start the process and the threads that serve it. Raises :class:`LaunchError`."""
+        isolation = self.isolation()
         argv = self._platform.launch_command(self.spec.folder, self.spec.executable,
-                                             self._python)
-        env = self.environment()
+                                             self._python, isolation.python_flags)
+        env = isolation.env
         self._log.open(f"gassist-build started {argv}")
         try:
             proc = subprocess.Popen(
