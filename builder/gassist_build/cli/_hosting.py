@@ -14,11 +14,16 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from .._isolation import unbuilt_warning
 from ..host import CallOutcome, HostEvent
 from ..host.stdio import processes
 
 __all__ = [
+    "CONFIG_ENV",
     "EventPrinter",
+    "config_env",
+    "config_option",
+    "dev_option",
     "log_dir_option",
     "make_console",
     "print_failure",
@@ -27,6 +32,7 @@ __all__ = [
     "secs",
     "stops_plugins_on_signals",
     "timeout_option",
+    "warn_unbuilt",
 ]
 
 _EVENT_STYLE = {"violation": "bold red", "exited": "red", "watchdog": "yellow", "leftover": "red",
@@ -56,6 +62,32 @@ log_dir_option = click.option(
     "--log-dir", type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the plug-ins' stderr logs (default: a gassist-build folder in the"
          " system temp directory).")
+
+dev_option = click.option(
+    "--dev", is_flag=True,
+    help="Run plugin.py with this environment's packages instead of only the standard"
+         " library and the plug-in's libs/ (what G-Assist's Python sees).")
+config_option = click.option(
+    "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="config.json for the plug-in to read instead of the one in its folder"
+         " (sets GASSIST_CONFIG).")
+
+# The runtime reads config.json from this path when it is set (gassist_sdk._config).
+CONFIG_ENV = "GASSIST_CONFIG"
+
+
+def config_env(config_file: Path | None) -> dict[str, str]:
+    """The plug-in environment that points the runtime at ``config_file`` (if any)."""
+    return {CONFIG_ENV: str(config_file.resolve())} if config_file is not None else {}
+
+
+def warn_unbuilt(console: Console, folder: Path, dev: bool) -> None:
+    """Say once that ``folder`` runs isolated although it was never built."""
+    if dev:
+        return
+    warning = unbuilt_warning(folder)
+    if warning is not None:
+        console.print(Text(f"warning: {warning}", style="yellow"))
 
 
 class EventPrinter:

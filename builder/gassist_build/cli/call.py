@@ -15,6 +15,9 @@ from ..host import ManifestError, PluginProcess, Timeouts, load_plugin_spec
 from ..host.emulator import coerce_arguments
 from ._hosting import (
     EventPrinter,
+    config_env,
+    config_option,
+    dev_option,
     log_dir_option,
     make_console,
     print_failure,
@@ -23,6 +26,7 @@ from ._hosting import (
     secs,
     stops_plugins_on_signals,
     timeout_option,
+    warn_unbuilt,
 )
 
 __all__ = ["call"]
@@ -37,13 +41,18 @@ __all__ = ["call"]
 @protocol_option
 @timeout_option
 @log_dir_option
+@config_option
+@dev_option
 @stops_plugins_on_signals
 def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str | None,
-         protocol: str, timeout: float, log_dir: Path | None) -> None:
+         protocol: str, timeout: float, log_dir: Path | None, config_file: Path | None,
+         dev: bool) -> None:
     """Start a plug-in, call one FUNCTION, print its streamed reply, stop it.
 
     Values are converted by the manifest's parameter types (n=3 is a number when
-    n is declared "integer"). Exits 0 when the call succeeds, 1 when it fails.
+    n is declared "integer"). plugin.py runs as G-Assist runs it: only the
+    standard library and the plug-in's libs/ are importable (--dev: this
+    environment). Exits 0 when the call succeeds, 1 when it fails.
     """
     err = make_console(stderr=True)
     try:
@@ -61,10 +70,12 @@ def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str
         raise click.UsageError(str(exc)) from None
     for warning in warnings:
         err.print(Text(f"warning: {warning}", style="yellow"))
+    warn_unbuilt(err, plugin_dir, dev)
     printer = EventPrinter(err)
     printer.in_call = True  # one call: everything that goes wrong is part of it
     process = PluginProcess(spec, timeouts=Timeouts(execute=timeout), log_dir=log_dir,
-                            protocol=protocol_choice(protocol), on_event=printer)
+                            protocol=protocol_choice(protocol), on_event=printer,
+                            isolated=not dev, env=config_env(config_file))
     started = process.start()
     if not started.success:
         print_failure(err, started, process.log_path)
