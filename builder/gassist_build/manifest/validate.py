@@ -843,6 +843,8 @@ _TRACEBACK_LINES = 8
 # A traceback, or the bare report of a syntax error in the script itself (no traceback header).
 _RAISED = re.compile(r"^(Traceback \(most recent call last\)|(\w+\.)*\w+(Error|Exception): )",
                      re.MULTILINE)
+_CANNOT_LOAD = re.compile(r"^(ImportError|ModuleNotFoundError|NameError|SyntaxError"
+                          r"|IndentationError|TabError): ", re.MULTILINE)
 
 
 def _traceback_tail(stderr: str, folder: Path) -> str:
@@ -868,8 +870,15 @@ def _type_name_hint(stderr: str) -> str:
 def _import_failure(
     exc: ManifestCommandError, folder: Path, isolated: bool
 ) -> Problem | None:
-    """An error when ``plugin.py`` died with a traceback: G-Assist could not load it either."""
+    """An error when ``plugin.py`` died with a traceback: G-Assist could not load it either.
+
+    A plug-in not built on the SDK has no ``--manifest``: it may fail on the closed stdin
+    instead, which says nothing about loading, so only an import or syntax error counts there.
+    """
     if not exc.returncode or not _RAISED.search(exc.stderr_tail):
+        return None
+    source = (folder / "plugin.py").read_text("utf-8", errors="replace")
+    if "gassist_sdk" not in source and not _CANNOT_LOAD.search(exc.stderr_tail):
         return None
     traceback = _traceback_tail(exc.stderr_tail, folder)
     message = f"plugin.py cannot be imported: {exc.message}\n{traceback}"

@@ -486,6 +486,17 @@ def test_a_syntax_error_is_an_import_failure(tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
+def test_a_plugin_without_the_sdk_failing_on_closed_stdin_is_only_a_warning(
+        tmp_path: Path) -> None:
+    # No --manifest in NVIDIA-style code: it reads the pipe, gets EOF and trips over it.
+    folder = _plugin(tmp_path / "plain", "import json, sys\njson.loads(sys.stdin.read())\n")
+    (folder / "manifest.json").write_text(json.dumps(_minimal(executable="plugin.py")))
+    report = validate_plugin(folder, timeout=10)
+    assert [p.code for p in report.problems] == ["code-run-failed"]
+    assert "JSONDecodeError" in report.problems[0].message
+
+
+@pytest.mark.e2e
 def test_a_plugin_that_exits_quietly_is_only_a_warning(tmp_path: Path) -> None:
     # A plug-in not built on the SDK has no --manifest: it reads stdin, sees EOF and exits.
     folder = _plugin(tmp_path / "plain", "import sys; sys.stdin.read()")
