@@ -25,8 +25,10 @@ __all__ = [
     "config_option",
     "dev_option",
     "log_dir_option",
+    "log_offset",
     "make_console",
     "print_failure",
+    "print_plugin_traceback",
     "protocol_choice",
     "protocol_option",
     "secs",
@@ -122,7 +124,49 @@ def print_failure(console: Console, result: CallOutcome, log_path: Path | None) 
         console.print(Text("--- stderr (last lines) ---", style="dim"))
         console.print(Text(result.stderr_tail, style="dim"))
     if log_path is not None and result.failure not in ("plugin", None):
-        console.print(Text(f"full stderr log: {log_path}", style="dim"))
+        console.print(Text(f"full stderr log: {log_path.resolve()}", style="dim"))
+
+
+def log_offset(path: Path) -> int:
+    """The size of ``path`` now (0 when missing): where this run's lines begin."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _plugin_frames(block: list[str]) -> list[str]:
+    # Keep the frames of the plug-in's own code (and what follows them), not the runtime's.
+    kept: list[str] = []
+    skipping = False
+    for line in block[1:]:
+        if line.startswith("  File "):
+            skipping = "gassist_sdk/" in line.replace("\\", "/")
+        if not skipping:
+            kept.append(line)
+    return kept
+
+
+def print_plugin_traceback(console: Console, log_file: Path, offset: int) -> None:
+    """Show the last traceback the plug-in logged after ``offset``, its own frames only."""
+    try:
+        with log_file.open("rb") as handle:
+            handle.seek(offset)
+            text = handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent")]
+    if not starts:
+        return
+    block = [lines[starts[-1]]]
+    for line in lines[starts[-1] + 1:]:
+        block.append(line)
+        if not line.startswith(" "):
+            break  # the exception line ends the traceback
+    console.print(Text("--- traceback (plug-in frames) ---", style="dim"))
+    console.print(Text("\n".join(_plugin_frames(block)), style="red"))
+    console.print(Text(f"plug-in log: {log_file.resolve()}", style="dim"))
 
 
 _STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK")

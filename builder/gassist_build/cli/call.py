@@ -12,15 +12,17 @@ from rich.text import Text
 
 from ..errors import ArgumentError, ReportedFailure
 from ..host import ManifestError, PluginProcess, Timeouts, load_plugin_spec
-from ..host.emulator import coerce_arguments
+from ..host.emulator import coerce_arguments, did_you_mean
 from ._hosting import (
     EventPrinter,
     config_env,
     config_option,
     dev_option,
     log_dir_option,
+    log_offset,
     make_console,
     print_failure,
+    print_plugin_traceback,
     protocol_choice,
     protocol_option,
     secs,
@@ -63,7 +65,8 @@ def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str
     if declared is None:
         names = ", ".join(f.name for f in spec.functions) or "none"
         raise click.UsageError(f"{spec.name} has no function {function!r} in manifest.json"
-                               f" (functions: {names})")
+                               f" (functions: {names})"
+                               + did_you_mean(function, (f.name for f in spec.functions)))
     try:
         arguments, warnings = coerce_arguments(declared, list(pairs), json_args)
     except ArgumentError as exc:
@@ -76,6 +79,9 @@ def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str
     process = PluginProcess(spec, timeouts=Timeouts(execute=timeout), log_dir=log_dir,
                             protocol=protocol_choice(protocol), on_event=printer,
                             isolated=not dev, env=config_env(config_file))
+    # The runtime logs a command's traceback to <log dir>/<name>.log (GASSIST_LOG_DIR).
+    plugin_log = process.log_dir / f"{spec.name}.log"
+    offset = log_offset(plugin_log)
     started = process.start()
     if not started.success:
         print_failure(err, started, process.log_path)
@@ -117,5 +123,6 @@ def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str
                        style="green"))
         return
     print_failure(err, result, process.log_path)
+    print_plugin_traceback(err, plugin_log, offset)
     err.print(Text(f"({timing})", style="dim"))
     raise ReportedFailure()

@@ -12,10 +12,11 @@ everything down in order.
 
 from __future__ import annotations
 
+import difflib
 import json
 import shlex
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ __all__ = [
     "Emulator",
     "HostedPlugin",
     "coerce_arguments",
+    "did_you_mean",
     "discover",
     "parse_command",
     "validator_problems",
@@ -143,6 +145,12 @@ def _coerce(function: FunctionSpec, name: str, text: str) -> Any:
     return text
 
 
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """``" (did you mean 'x'?)"`` for the closest of ``known`` to a mistyped ``word``, or ``""``."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def coerce_arguments(
     function: FunctionSpec, pairs: list[str], json_args: str | None = None
 ) -> tuple[dict[str, Any], list[str]]:
@@ -178,7 +186,8 @@ def coerce_arguments(
     for key, value in args.items():
         prop = function.properties.get(key)
         if prop is None:
-            warnings.append(f"{key!r} is not a parameter of {function.name} in manifest.json")
+            warnings.append(f"{key!r} is not a parameter of {function.name} in manifest.json"
+                            + did_you_mean(key, function.properties))
         elif isinstance(prop.get("enum"), list) and value not in prop["enum"]:
             warnings.append(f"{key}={value!r} is not one of {prop['enum']}")
     missing = [r for r in function.required if r not in args]
@@ -365,7 +374,8 @@ class Emulator:
         if hosted.spec.function(function) is None:
             declared = ", ".join(f.name for f in hosted.spec.functions) or "none"
             raise ArgumentError(f"{hosted.name} has no function {function!r} in manifest.json"
-                                f" (functions: {declared})")
+                                f" (functions: {declared})"
+                                + did_you_mean(function, (f.name for f in hosted.spec.functions)))
         result = hosted.call(function, arguments, on_chunk=on_chunk)
         self._follow_session(hosted, result)
         return result
@@ -398,7 +408,9 @@ class Emulator:
         if function is None:
             declared = ", ".join(f.name for f in hosted.spec.functions) or "none"
             raise ArgumentError(f"{hosted.name} has no function {command.function!r}"
-                                f" (functions: {declared})")
+                                f" (functions: {declared})"
+                                + did_you_mean(command.function,
+                                               (f.name for f in hosted.spec.functions)))
         arguments, warnings = coerce_arguments(function, command.words)
         for warning in warnings:
             if on_warning is not None:
