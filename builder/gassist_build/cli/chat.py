@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -13,16 +14,20 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import ArgumentError
-from ..host import Timeouts
+from ..host import ManifestError, Timeouts, load_plugin_spec
 from ..host.emulator import Emulator
 from ._hosting import (
     EventPrinter,
+    config_env,
+    config_option,
+    dev_option,
     log_dir_option,
     make_console,
     print_failure,
     secs,
     stops_plugins_on_signals,
     timeout_option,
+    warn_unbuilt,
 )
 
 __all__ = ["chat"]
@@ -32,7 +37,8 @@ _CHAT_HELP = """\
 /<plugin> <function> key=value ...   call a function (quote values with spaces)
 /<plugin>                            list the plug-in's functions
 text                                 reply to the plug-in that keeps the session
-/plugins   list plug-ins     /help   this text     /quit   stop everything"""
+/plugins   list plug-ins     /reload  restart plug-ins, re-read manifests
+/help      this text         /quit    stop everything"""
 
 
 def _show_plugins(console: Console, emulator: Emulator) -> None:
@@ -102,33 +108,63 @@ def _run_chat_line(console: Console, emulator: Emulator, line: str,
                            " (or /quit)", style="cyan"))
 
 
-@click.command("chat")
-@click.option("--plugins-dir", required=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder with one subfolder per plug-in, like the engine's plugins folder.")
-@timeout_option
-@log_dir_option
-@stops_plugins_on_signals
-def chat(plugins_dir: Path, timeout: float, log_dir: Path | None) -> None:
-    """Host every plug-in of a folder and talk to them, one line at a time.
-
-    Reads commands from stdin, so it also runs from a pipe or a script:
-    /<plugin> <function> key=value ... calls a function; other text goes to the
-    plug-in that keeps the session (passthrough); /quit stops everything.
-    """
-    console = make_console()
-    stdin = click.get_text_stream("stdin")
-    interactive = stdin.isatty()
-    printer = EventPrinter(console)
-    emulator = Emulator(plugins_dir, timeouts=Timeouts(execute=timeout), log_dir=log_dir,
-                        on_event=printer)
-    console.print(Text(f"G-Assist emulator: {len(emulator.plugins)} plug-in(s) in"
-                       f" {plugins_dir}", style="bold"))
+def _load(console: Console, plugin_dir: Path | None, plugins_dir: Path, printer: EventPrinter,
+          options: dict[str, Any]) -> Emulator:
+    if plugin_dir is not None:
+        emulator = Emulator(on_event=printer, **options)
+        try:
+            emulator.add(load_plugin_spec(plugin_dir))
+        except ManifestError as exc:
+            emulator.rejected[plugin_dir.name] = [str(exc)]
+        where = plugin_dir
+    else:
+        emulator = Emulator(plugins_dir, on_event=printer, **options)
+        where = plugins_dir
+    console.print(Text(f"G-Assist emulator: {len(emulator.plugins)} plug-in(s) in {where}",
+                       style="bold"))
     _show_plugins(console, emulator)
     for name, failed in emulator.start_persistent().items():
         console.print(Text(f"{name} did not start:", style="bold red"))
         process = emulator.plugins[name].process
         print_failure(console, failed, process.log_path if process is not None else None)
+    return emulator
+
+
+@click.command("chat")
+@click.argument("plugin_dir", required=False,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--plugins-dir",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder with one subfolder per plug-in, like the engine's plugins folder.")
+@timeout_option
+@log_dir_option
+@config_option
+@dev_option
+@stops_plugins_on_signals
+def chat(plugin_dir: Path | None, plugins_dir: Path | None, timeout: float,
+         log_dir: Path | None, config_file: Path | None, dev: bool) -> None:
+    """Host one plug-in (PLUGIN_DIR) or every plug-in of --plugins-dir and talk to them.
+
+    Reads commands from stdin, so it also runs from a pipe or a script:
+    /<plugin> <function> key=value ... calls a function; other text goes to the
+    plug-in that keeps the session (passthrough); /reload restarts the plug-ins;
+    /quit stops everything. plugin.py runs as G-Assist runs it (only the standard
+    library and libs/ importable); --dev uses this environment.
+    """
+    if (plugin_dir is None) == (plugins_dir is None):
+        raise click.UsageError("give one plug-in folder (PLUGIN_DIR) or --plugins-dir, not"
+                               " both or neither")
+    console = make_console()
+    stdin = click.get_text_stream("stdin")
+    interactive = stdin.isatty()
+    printer = EventPrinter(console)
+    folders = ([plugin_dir] if plugin_dir is not None else
+               sorted(p for p in plugins_dir.iterdir() if (p / "manifest.json").is_file()))
+    for folder in folders:
+        warn_unbuilt(console, folder, dev)
+    options: dict[str, Any] = {"timeouts": Timeouts(execute=timeout), "log_dir": log_dir,
+                                  "isolated": not dev, "env": config_env(config_file)}
+    emulator = _load(console, plugin_dir, plugins_dir or Path(), printer, options)
     console.print(Text("Type /help for commands.", style="dim"))
     try:
         while True:
@@ -150,6 +186,10 @@ def chat(plugins_dir: Path, timeout: float, log_dir: Path | None) -> None:
                 continue
             if line == "/plugins":
                 _show_plugins(console, emulator)
+                continue
+            if line == "/reload":
+                emulator.close()
+                emulator = _load(console, plugin_dir, plugins_dir or Path(), printer, options)
                 continue
             try:
                 if line.startswith("/") and len(line.split()) == 1:
