@@ -158,8 +158,11 @@ def chat(plugin_dir: Path | None, plugins_dir: Path | None, timeout: float,
     stdin = click.get_text_stream("stdin")
     interactive = stdin.isatty()
     printer = EventPrinter(console)
-    folders = ([plugin_dir] if plugin_dir is not None else
-               sorted(p for p in plugins_dir.iterdir() if (p / "manifest.json").is_file()))
+    if plugin_dir is not None:
+        folders = [plugin_dir]
+    else:
+        assert plugins_dir is not None  # one of the two, checked above
+        folders = sorted(p for p in plugins_dir.iterdir() if (p / "manifest.json").is_file())
     for folder in folders:
         warn_unbuilt(console, folder, dev)
     options: dict[str, Any] = {"timeouts": Timeouts(execute=timeout), "log_dir": log_dir,
