@@ -10,6 +10,9 @@ compression level pinned. Only a folder ``gassist-build build`` made is packed
 (``force`` takes any other), under the one link and name rule of
 :mod:`gassist_build._tree`; settings, keys, logs, caches and temporary files
 (:func:`gassist_build._files.never_shipped`) are left out at every depth.
+
+:func:`package_submission` writes instead the folder a G-Assist hackathon submission
+asks for, from the build and its source folder, and refuses while a piece is missing.
 """
 
 from __future__ import annotations
@@ -17,19 +20,38 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
 import stat
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from . import _platform
-from ._files import build_output_problem, executable_problem, never_shipped
+from ._files import (
+    CONFIG_EXAMPLE_FILE,
+    CONFIG_FILE,
+    build_output_problem,
+    executable_problem,
+    never_shipped,
+    read_json_object,
+)
+from ._secrets import filled_keys, secret_keys, secret_values
 from ._steps import format_size
 from ._tree import walk_files
 from .errors import PackageError
 
-__all__ = ["PackageResult", "package_plugin"]
+__all__ = [
+    "EXE_NOTE_FILE",
+    "MIN_EXAMPLE_PROMPTS",
+    "PackageResult",
+    "SubmissionResult",
+    "package_plugin",
+    "package_submission",
+    "readme_problems",
+]
 
 _EARLIEST_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -176,3 +198,193 @@ def package_plugin(dist: str | Path, out: str | Path | None = None, *,
         size=archive.stat().st_size,
         skipped=tuple(skipped),
     )
+
+
+# --- Hackathon submission -------------------------------------------------------------
+
+#: Where the Windows ``.exe`` comes from when the build at hand is not one.
+EXE_NOTE_FILE = "EXECUTABLE.md"
+_LICENSE_NAMES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING")
+_SETUP_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+.*\b(setup|set up|install\w*)\b", re.I | re.M)
+_PROMPT_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+.*?(\"[^\"\n]{2,}\"|“[^”\n]{2,}”)", re.M)
+#: A README needs this many list items holding a quoted prompt.
+MIN_EXAMPLE_PROMPTS = 3
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """The folder written by :func:`package_submission`.
+
+    Attributes:
+        folder: ``<name>-<version>-submission/``.
+        files: Names of the files written, sorted.
+        blanked: Secret settings whose values were blanked in ``config.json``.
+    """
+
+    folder: Path
+    files: tuple[str, ...]
+    blanked: tuple[str, ...]
+
+    def summary(self) -> str:
+        """What was written, for the user."""
+        text = f"Wrote {self.folder}: " + ", ".join(self.files)
+        if self.blanked:
+            text += "\nconfig.json is a template: blank values for " + ", ".join(self.blanked)
+        if EXE_NOTE_FILE in self.files:
+            text += (f"\nNo Windows .exe in this build; {EXE_NOTE_FILE} says where it comes"
+                     " from")
+        return text
+
+
+def readme_problems(text: str) -> list[str]:
+    """What a submission README lacks: setup steps and example prompts.
+
+    The rule: a Markdown heading containing "Setup", "Set up" or "Install" (any case),
+    and at least :data:`MIN_EXAMPLE_PROMPTS` list items holding a quoted prompt
+    (``- "What's the weather in Paris?"``).
+    """
+    problems = []
+    if not _SETUP_HEADING.search(text):
+        problems.append('README.md has no setup steps (a heading such as "## Setup" or'
+                        ' "## Installation")')
+    prompts = len(_PROMPT_ITEM.findall(text))
+    if prompts < MIN_EXAMPLE_PROMPTS:
+        problems.append(f"README.md has {prompts} example prompt(s); list at least"
+                        f' {MIN_EXAMPLE_PROMPTS}, one per line, quoted: - "hello to Ada"')
+    return problems
+
+
+def _blank_secrets(example: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """A copy of ``example`` with the values of the dotted ``keys`` set to ``""``."""
+    template = json.loads(json.dumps(example))
+    for dotted in keys:
+        *parents, last = dotted.split(".")
+        node: Any = template
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict) and last in node:
+            node[last] = ""
+    return template
+
+
+def _exe_note(name: str) -> str:
+    return (
+        f"# Where the {name} executable comes from\n\n"
+        "This build is not a Windows `.exe`. Build one on Windows with\n\n"
+        f"    gassist-build build plugins/{name} --mode exe\n\n"
+        "or take it from the `windows` job (windows-latest) of `.github/workflows/ci.yml`,\n"
+        "which builds every sample plug-in as an executable and uploads them as the\n"
+        "`gassist-plugins-windows-exe` artifact.\n"
+    )
+
+
+def _submission_files(dist: Path, source: Path) -> tuple[dict[str, bytes], list[str], list[str]]:
+    """The files of a submission by name, the blanked secret keys, and what is missing."""
+    missing: list[str] = []
+    files: dict[str, bytes] = {}
+    for name in ("plugin.py", "requirements.txt"):
+        if (source / name).is_file():
+            files[name] = (source / name).read_bytes()
+        else:
+            missing.append(f"{name} (in {source})")
+    manifest = read_json_object(dist / "manifest.json")
+    if manifest is None:
+        missing.append(f"manifest.json (in {dist}; run `gassist-build build {source}`)")
+    else:
+        files["manifest.json"] = (dist / "manifest.json").read_bytes()
+    example_path = next((p for p in (dist / CONFIG_EXAMPLE_FILE, source / CONFIG_EXAMPLE_FILE)
+                         if p.is_file()), None)
+    example = read_json_object(example_path) if example_path is not None else {}
+    if example is None:
+        missing.append(f"a valid {CONFIG_EXAMPLE_FILE} (the one in {example_path.parent} is"
+                       " not a JSON object)")
+        blanked: list[str] = []
+    else:
+        blanked = filled_keys(example, secret_keys(example))
+        files[CONFIG_FILE] = (json.dumps(_blank_secrets(example, secret_keys(example)),
+                                         indent=2) + "\n").encode("utf-8")
+    executable = manifest.get("executable") if manifest is not None else None
+    if isinstance(executable, str) and executable.lower().endswith(".exe"):
+        exe = dist / executable
+        if exe.is_file():
+            files[PurePosixPath(executable.replace("\\", "/")).name] = exe.read_bytes()
+        else:
+            missing.append(f"{executable} (the manifest's executable, in {dist})")
+    else:
+        files[EXE_NOTE_FILE] = _exe_note(dist.name).encode("utf-8")
+    readme = source / "README.md"
+    if readme.is_file():
+        problems = readme_problems(readme.read_text(encoding="utf-8-sig", errors="replace"))
+        missing.extend(problems)
+        files["README.md"] = readme.read_bytes()
+    else:
+        missing.append(f"README.md (in {source}), with setup steps and example prompts")
+    licence = next((source / n for n in _LICENSE_NAMES if (source / n).is_file()), None)
+    if licence is None:
+        missing.append(f"LICENSE (in {source}; for example the Apache-2.0 or MIT text)")
+    else:
+        files[licence.name] = licence.read_bytes()
+    return files, blanked, missing
+
+
+def _leaked_secrets(source: Path, files: dict[str, bytes]) -> list[str]:
+    """Names of ``files`` that hold a secret value of the developer's ``config.json``."""
+    config = read_json_object(source / CONFIG_FILE)
+    if config is None:
+        return []
+    values = [v.encode("utf-8") for v in secret_values(config, secret_keys(config))]
+    return sorted(name for name, data in files.items() if any(v in data for v in values))
+
+
+def package_submission(dist: str | Path, source: str | Path, out: str | Path | None = None,
+                       *, force: bool = False) -> SubmissionResult:
+    """Write the folder a G-Assist hackathon submission asks for.
+
+    It holds ``plugin.py``, ``requirements.txt``, ``manifest.json``, ``config.json`` (the
+    ``config.example.json`` template with every secret value blank), the Windows ``.exe``
+    of an exe build or :data:`EXE_NOTE_FILE` saying where it comes from, ``README.md``
+    (with setup steps and example prompts: :func:`readme_problems`) and the licence.
+    Nothing is written unless every piece is there; the developer's ``config.json``,
+    logs and ``.env`` files are never read into it.
+
+    Args:
+        dist: The built plug-in (``dist/<name>`` or ``dist/exe/<name>``).
+        source: The plug-in's source folder (``plugins/<name>``).
+        out: Folder that receives ``<name>-<version>-submission/``; defaults to the
+            folder holding ``dist``.
+        force: Take a ``dist`` that ``gassist-build build`` did not make.
+
+    Raises:
+        PackageError: a piece is missing (all of them are listed), a file holds a secret,
+            or the folder cannot be written.
+    """
+    dist, source = Path(dist).resolve(), Path(source).resolve()
+    version = _read_version(dist, force=force)
+    if not source.is_dir():
+        raise PackageError(f"--source {source} is not a folder; pass the plug-in's source"
+                           " folder (plugins/<name>)")
+    files, blanked, missing = _submission_files(dist, source)
+    if missing:
+        raise PackageError("the submission is incomplete; nothing was written. Missing:\n  - "
+                           + "\n  - ".join(missing))
+    leaked = _leaked_secrets(source, files)
+    if leaked:
+        raise PackageError("a secret value of your config.json appears in "
+                           + ", ".join(leaked) + "; remove it, then package again")
+    out_dir = Path(out).resolve() if out is not None else dist.parent
+    folder = out_dir / f"{dist.name}-{version}-submission"
+    if folder.is_relative_to(dist) or folder.is_relative_to(source):
+        raise PackageError("--out must not be inside the plug-in folders being packed")
+    partial = folder.with_name(folder.name + ".partial")
+    try:
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        for name, data in files.items():
+            (partial / name).write_bytes(data)
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(partial, folder)
+    except OSError as exc:
+        raise PackageError(f"cannot write {folder}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return SubmissionResult(folder=folder, files=tuple(sorted(files)), blanked=tuple(blanked))
