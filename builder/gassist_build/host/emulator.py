@@ -147,7 +147,7 @@ def _coerce(function: FunctionSpec, name: str, text: str) -> Any:
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:
     """``" (did you mean 'x'?)"`` for the closest of ``known`` to a mistyped ``word``, or ``""``."""
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.75)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
