@@ -115,7 +115,8 @@ def run_demo(workdir: Path, *, exe: bool = True) -> None:
     _run(["check", str(plugins / "hello")], env=env)
 
     print(f"\nDemo finished in {time.perf_counter() - started:.0f} s. Everything it made is in "
-          f"{workdir}.\nNext: `gassist-build new myplugin`, then see README.md.", flush=True)
+          f"{workdir}.\nNext: `. .venv/bin/activate`, then `gassist-build new myplugin`"
+          " (see README.md).", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,7 +47,7 @@ class LazyGroup(click.Group):
         except ImportError as exc:
             raise click.ClickException(
                 f"'{cmd_name}' is unavailable: {exc}. Reinstall gassist-sdk"
-                " (pip install gassist-sdk) to restore its dependencies.") from exc
+                ' (pip install "gassist-sdk[build]") to restore its dependencies.') from exc
         command: click.Command = getattr(module, attr)
         return command
 
