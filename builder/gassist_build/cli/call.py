@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -99,6 +100,13 @@ def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str
         result = process.execute(function, arguments, on_chunk=show)
     finally:
         process.shutdown()
+    # What the plug-in wrote to stderr (print(), log lines) during this run, on our stderr.
+    said = [line for line in process.stderr_tail().splitlines()
+            if not line.startswith("--- gassist-build:")]
+    if said:
+        err.print(Text(f"--- {spec.name} stderr (last lines; full log: "
+                       f"{process.log_path.resolve()}) ---", style="dim"))
+        err.print(Text("\n".join(said), style="dim"))
     if result.data:
         out.write(result.data)
     if result.text:
@@ -122,7 +130,7 @@ def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str
         err.print(Text(f"✓ {spec.name}.{function} succeeded ({timing}){session}",
                        style="green"))
         return
-    print_failure(err, result, process.log_path)
+    print_failure(err, replace(result, stderr_tail=""), process.log_path)
     print_plugin_traceback(err, plugin_log, offset)
     err.print(Text(f"({timing})", style="dim"))
     raise ReportedFailure()

@@ -81,6 +81,9 @@ def test_call_dev_uses_this_environment_and_config_sets_gassist_config(
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"Oslo: sunny (requests, {config.resolve()})\n"
     assert "source folder" not in result.stderr
+    # the plug-in's own stderr (its print()) reaches the terminal, with the log's full path
+    assert "looking up Oslo" in result.stderr
+    assert str((tmp_path / "weather.stderr.log").resolve()) in result.stderr
 
 
 def test_call_suggests_close_function_and_parameter_names(weather: Path,
