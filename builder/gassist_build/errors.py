@@ -8,9 +8,10 @@ an exit code of its class. They are :class:`click.ClickException` subclasses, so
 the command line prints them cleanly, while library callers catch
 :class:`ToolError` (or one branch of it).
 
-Exit codes: ``0`` success, ``1`` a failure (a call failed, a check or validation
-found errors, a manifest or plug-in could not be used), ``2`` a usage error
-(reserved for click: bad options, bad ``key=value`` arguments), ``3`` install,
+Exit codes (the table for users is docs/cli.md; a test keeps the two the same):
+``0`` success, ``1`` a failure (a call failed, a check or validation found errors, a
+manifest or plug-in could not be used), ``2`` a usage error (click's own, and
+:class:`ArgumentError`: bad options, bad ``key=value`` arguments), ``3`` install,
 ``4`` package, ``5`` build::
 
     ToolError (1)
@@ -18,7 +19,7 @@ found errors, a manifest or plug-in could not be used), ``2`` a usage error
     ├── ManifestCommandError (1)  ``plugin.py --manifest`` / ``--config-*`` failed
     │   └── SecretLeakError (1)   a generated document would contain a secret
     ├── LaunchError (1)           the executable cannot be started on this platform
-    ├── ArgumentError (1)         a command line or argument cannot become a call
+    ├── ArgumentError (2)         a command line or argument cannot become a call
     ├── ReportedFailure (1)       already reported on screen; exit without more text
     ├── InstallError (3)
     ├── PackageError (4)
@@ -60,8 +61,10 @@ class LaunchError(ToolError):
 class ArgumentError(ToolError, ValueError):
     """A command line or argument cannot be turned into a call.
 
-    The command line reports it as a usage error (exit code 2), since it is one.
+    It is a usage error, so it exits 2 as click's own usage errors do.
     """
+
+    exit_code = 2
 
 
 class ReportedFailure(ToolError):

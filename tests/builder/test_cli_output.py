@@ -94,3 +94,35 @@ def test_step_log_on_a_pipe_names_each_step_with_its_time() -> None:
     line = buffer.getvalue().strip()
     assert line.startswith("✓ Install requirements") and ELAPSED.search(line)
     assert "\x1b[" not in line
+
+
+def _tool_errors() -> dict[str, int]:
+    """Every error class of the builder, by name, with its exit code."""
+    import importlib
+    import pkgutil
+
+    import gassist_build
+    from gassist_build.errors import ToolError
+
+    for module in pkgutil.walk_packages(gassist_build.__path__, "gassist_build."):
+        if not module.name.endswith(".__main__"):  # every module, so every subclass is seen
+            importlib.import_module(module.name)
+
+    found: dict[str, int] = {}
+    pending: list[type[ToolError]] = [ToolError]
+    while pending:
+        cls = pending.pop()
+        found[cls.__name__] = cls.exit_code
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+def test_the_exit_code_table_in_docs_cli_md_matches_the_error_classes() -> None:
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| `([\w.]+)` \|", text, re.M)
+    documented = {name: int(code) for code, name in rows}
+    assert documented.pop("click.UsageError") == 2
+    assert documented == _tool_errors()
+    import click
+
+    assert click.UsageError.exit_code == 2
