@@ -22,8 +22,10 @@ from ._hosting import (
     config_option,
     dev_option,
     log_dir_option,
+    log_offset,
     make_console,
     print_failure,
+    print_plugin_traceback,
     secs,
     stops_plugins_on_signals,
     timeout_option,
@@ -84,6 +86,13 @@ def _run_chat_line(console: Console, emulator: Emulator, line: str,
             prefixed = True
         console.print(Text(text), end="")
 
+    hosted = emulator.plugins.get(plugin)
+    plugin_log = None
+    if hosted is not None:
+        # The runtime logs a command's traceback to <log dir>/<name>.log.
+        log_dir = hosted.process.log_dir if hosted.process else emulator.log_dir
+        plugin_log = log_dir / f"{hosted.name}.log"
+    offset = log_offset(plugin_log) if plugin_log is not None else 0
     printer.in_call = True
     try:
         result = emulator.run_line(line, on_chunk=show, on_warning=warn)
@@ -102,6 +111,8 @@ def _run_chat_line(console: Console, emulator: Emulator, line: str,
         hosted = emulator.plugins.get(plugin)
         log_path = hosted.process.log_path if hosted and hosted.process else None
         print_failure(console, result, log_path)
+        if plugin_log is not None:
+            print_plugin_traceback(console, plugin_log, offset)
     console.print(Text(f"({timing})", style="dim"))
     if emulator.active_session is not None:
         console.print(Text(f"{emulator.active_session} keeps the session: type your reply"

@@ -27,6 +27,7 @@ from ..errors import ArgumentError, ManifestError
 from .process import PluginProcess
 from .results import CallOutcome, ChunkSink, EventSink, HostEvent, ShutdownReport, Timeouts
 from .spec import FunctionSpec, PluginSpec, load_plugin_spec
+from .stdio import default_log_dir
 
 __all__ = [
     "ArgumentError",
@@ -318,6 +319,9 @@ class Emulator:
         self._options: dict[str, Any] = {"timeouts": timeouts, "log_dir": log_dir,
                                          "on_event": on_event, "protocol": protocol,
                                          "isolated": isolated, "env": env}
+        # Where the plug-ins' logs go (the runtime's <name>.log too, via GASSIST_LOG_DIR).
+        self.log_dir = Path(log_dir) if log_dir is not None else default_log_dir()
+        self._options["log_dir"] = self.log_dir
         self.plugins: dict[str, HostedPlugin] = {}
         self.rejected: dict[str, list[str]] = {}
         self.warnings: dict[str, list[str]] = {}

@@ -115,6 +115,9 @@ def test_chat_hosts_one_folder_and_reload_restarts_it(weather: Path) -> None:
     assert "weather> Oslo: sunny (requests" in result.stdout
     assert result.stdout.count("G-Assist emulator: 1 plug-in(s)") == 2
     assert "weather> Paris: sunny (requests" in result.stdout
-    isolated = _gassist("chat", "--plugins-dir", str(weather.parent), stdin="/quit\n")
+    isolated = _gassist("chat", "--plugins-dir", str(weather.parent),
+                        stdin="/weather forecast\n/quit\n")
     assert isolated.returncode == 0
     assert "is a source folder, not a build" in isolated.stdout
+    assert "No module named 'requests'" in isolated.stdout
+    assert f'File "{weather / "plugin.py"}"' in isolated.stdout
