@@ -37,6 +37,7 @@ from ._files import (
     executable_problem,
     never_shipped,
     read_json_object,
+    shipped_bytecode,
 )
 from ._secrets import filled_keys, secret_keys, secret_values
 from ._steps import format_size
@@ -128,9 +129,10 @@ def _read_version(dist: Path, *, force: bool) -> str:
 def _packed_files(dist: Path) -> tuple[list[tuple[PurePosixPath, Path]], list[str]]:
     """The files to pack (archive name, real file), in archive order, and those left out."""
     skipped: list[str] = []
+    bytecode = shipped_bytecode(dist)  # the byte code a build compiled ships with it
 
     def left_out(relative: PurePosixPath) -> str | None:
-        pattern = never_shipped(relative)
+        pattern = never_shipped(relative, bytecode=bytecode)
         if pattern is not None and pattern != "__pycache__":
             skipped.extend(_files_below(dist, relative))
         return pattern
