@@ -39,7 +39,7 @@ from ._files import (
     read_json_object,
     shipped_bytecode,
 )
-from ._secrets import filled_keys, secret_keys, secret_values
+from ._secrets import declared_secret_keys, filled_keys, secret_keys, secret_values
 from ._steps import format_size
 from ._tree import walk_files
 from .errors import PackageError
@@ -206,6 +206,8 @@ def package_plugin(dist: str | Path, out: str | Path | None = None, *,
 
 #: Where the Windows ``.exe`` comes from when the build at hand is not one.
 EXE_NOTE_FILE = "EXECUTABLE.md"
+#: The config schema a template writes beside the example (``writeOnly`` marks a secret).
+CONFIG_SCHEMA_FILE = "config.schema.json"
 _LICENSE_NAMES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING")
 _SETUP_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+.*\b(setup|set up|install\w*)\b", re.I | re.M)
 _PROMPT_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+.*?(\"[^\"\n]{2,}\"|“[^”\n]{2,}”)", re.M)
@@ -302,9 +304,11 @@ def _submission_files(dist: Path, source: Path) -> tuple[dict[str, bytes], list[
                        " not a JSON object)")
         blanked: list[str] = []
     else:
-        blanked = filled_keys(example, secret_keys(example))
-        files[CONFIG_FILE] = (json.dumps(_blank_secrets(example, secret_keys(example)),
-                                         indent=2) + "\n").encode("utf-8")
+        schema = read_json_object(source / CONFIG_SCHEMA_FILE) or {}
+        secrets = sorted({*secret_keys(example), *(declared_secret_keys(schema) or [])})
+        blanked = filled_keys(example, secrets)
+        files[CONFIG_FILE] = (json.dumps(_blank_secrets(example, secrets), indent=2)
+                              + "\n").encode("utf-8")
     executable = manifest.get("executable") if manifest is not None else None
     if isinstance(executable, str) and executable.lower().endswith(".exe"):
         exe = dist / executable
@@ -343,7 +347,8 @@ def package_submission(dist: str | Path, source: str | Path, out: str | Path | N
     """Write the folder a G-Assist hackathon submission asks for.
 
     It holds ``plugin.py``, ``requirements.txt``, ``manifest.json``, ``config.json`` (the
-    ``config.example.json`` template with every secret value blank), the Windows ``.exe``
+    ``config.example.json`` template with every secret value blank: keys named as secrets,
+    and those ``config.schema.json`` marks ``writeOnly``), the Windows ``.exe``
     of an exe build or :data:`EXE_NOTE_FILE` saying where it comes from, ``README.md``
     (with setup steps and example prompts: :func:`readme_problems`) and the licence.
     Nothing is written unless every piece is there; the developer's ``config.json``,

@@ -41,9 +41,12 @@ def make_plugin(root: Path, *, exe: bool = False) -> tuple[Path, Path]:
     (src / "requirements.txt").write_text("requests\n")
     (src / "README.md").write_text(README)
     (src / "LICENSE").write_text("Apache License 2.0\n")
-    example = {"api_key": "", "units": "metric", "auth": {"client_secret": "put-yours-here"}}
+    example = {"api_key": "", "units": "metric", "station": "home-42",
+               "auth": {"client_secret": "put-yours-here"}}
     (src / "config.example.json").write_text(json.dumps(example))
     (src / "config.json").write_text(json.dumps({**example, "api_key": SECRET}))
+    (src / "config.schema.json").write_text(json.dumps(
+        {"type": "object", "properties": {"station": {"type": "string", "writeOnly": True}}}))
     (src / "plugin.log").write_text(f"key={SECRET}\n")
     (src / ".env").write_text(f"API_KEY={SECRET}\n")
     dist = root / "dist" / ("exe" if exe else "") / "weather"
@@ -69,8 +72,9 @@ def test_a_complete_plugin_gives_every_piece_and_no_secret(tmp_path: Path) -> No
         "EXECUTABLE.md", "LICENSE", "README.md", "config.json", "manifest.json", "plugin.py",
         "requirements.txt"]
     template = json.loads((folder / "config.json").read_text())
-    assert template == {"api_key": "", "units": "metric", "auth": {"client_secret": ""}}
-    assert "auth.client_secret" in result.stdout
+    assert template == {"api_key": "", "units": "metric", "station": "",
+                        "auth": {"client_secret": ""}}
+    assert "auth.client_secret, station" in result.stdout  # a writeOnly key is a secret too
     for path in folder.iterdir():
         assert SECRET not in path.read_text()
     note = (folder / "EXECUTABLE.md").read_text()
