@@ -24,7 +24,11 @@ from ..package import package_plugin, package_submission
               help="The plug-in's source folder (plugins/NAME), for --submission.")
 def package_command(dist_dir: Path, out: Path | None, force: bool, submission: bool,
                     source: Path | None) -> None:
-    """Pack a built plug-in into NAME-VERSION.zip with a .sha256 checksum."""
+    """Pack a built plug-in into NAME-VERSION.zip with a .sha256 checksum.
+
+    With --submission --source plugins/NAME, write NAME-VERSION-submission/ instead: what
+    a G-Assist hackathon submission holds, refusing while a piece is missing.
+    """
     if not submission:
         if source is not None:
             raise click.UsageError("--source only applies to --submission")
