@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from .._steps import StepLog
+from .._steps import StepLog, console_for
 from ..build import Mode, build_plugin
 from ..build.target import DEFAULT_ENGINE_PYTHON, TargetName
 
@@ -40,7 +39,7 @@ def build_command(plugin_dir: Path, mode: Mode, onefile: bool, out: Path | None,
                   target: TargetName | None, engine_python: str | None, offline: bool,
                   find_links: tuple[Path, ...]) -> None:
     """Build PLUGIN_DIR into OUT/NAME, ready for the G-Assist plug-ins folder."""
-    console = Console(stderr=True)
+    console = console_for(stderr=True)
     pip_args = [arg for folder in find_links for arg in ("--find-links", str(folder))]
     result = build_plugin(plugin_dir, mode, out, onefile=onefile, target=target,
                           engine_python=engine_python, offline=offline, pip_args=pip_args,

@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from .._steps import console_for
 from ..manifest.config import EXAMPLE_NAME, SCHEMA_NAME, sync_config_files
 from .validate import dev_option, hinted_failure
 
@@ -18,7 +19,7 @@ __all__ = ["config_command"]
 
 def _console() -> Console:
     # Text objects, never markup: paths and JSON keys can look like rich markup.
-    return Console(soft_wrap=True, highlight=False)
+    return console_for()
 
 
 @click.command("config")

@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from .._steps import StepLog
+from .._steps import StepLog, console_for
 from ..install import install_plugin, uninstall_plugin
 
 
@@ -27,7 +26,7 @@ from ..install import install_plugin, uninstall_plugin
               help="Install a folder that `gassist-build build` did not make.")
 def install_command(dist_dir: Path, plugins_dir: Path | None, force: bool) -> None:
     """Install a built plug-in (dist/NAME), keeping your config.json and other files."""
-    console = Console(stderr=True)
+    console = console_for(stderr=True)
     result = install_plugin(dist_dir, plugins_dir, force=force, log=StepLog(console))
     click.echo(result.summary())
 

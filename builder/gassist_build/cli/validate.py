@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from .._steps import console_for
 from ..manifest.probe import DEFAULT_TIMEOUT, ManifestCommandError, missing_module_hint
 from ..manifest.sync import sync_manifest
 from ..manifest.validate import Problem, validate_plugin
@@ -31,7 +32,7 @@ _NOT_DRIFT = frozenset({"code-run-failed", "code-import-failed"})
 def _console() -> Console:
     # soft_wrap: long JSON paths and messages must not be cut into pieces (logs, grep, tests).
     # Text objects, never markup: paths like ["volume_percent "] look like rich markup.
-    return Console(soft_wrap=True, highlight=False)
+    return console_for()
 
 
 def _print_problems(console: Console, problems: Iterable[Problem]) -> None:
