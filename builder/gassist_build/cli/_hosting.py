@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .._isolation import unbuilt_warning
+from .._steps import console_for
 from ..host import CallOutcome, HostEvent
 from ..host.stdio import processes
 
@@ -42,8 +43,9 @@ _EVENT_STYLE = {"violation": "bold red", "exited": "red", "watchdog": "yellow", 
 
 
 def make_console(stderr: bool = False) -> Console:
-    # soft_wrap: messages with byte previews must not be cut (logs, grep, tests).
-    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+    # Messages with byte previews must not be cut (logs, grep, tests): no wrapping and
+    # no ANSI codes when piped (see console_for).
+    return console_for(stderr=stderr)
 
 
 def secs(value: float) -> str:

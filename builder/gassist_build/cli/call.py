@@ -65,9 +65,13 @@ def call(plugin_dir: Path, function: str, pairs: tuple[str, ...], json_args: str
     declared = spec.function(function)
     if declared is None:
         names = ", ".join(f.name for f in spec.functions) or "none"
+        from ..manifest.sync import not_in_manifest_hint
+
+        hint = not_in_manifest_hint(plugin_dir, function, isolated=not dev)
         raise click.UsageError(f"{spec.name} has no function {function!r} in manifest.json"
                                f" (functions: {names})"
-                               + did_you_mean(function, (f.name for f in spec.functions)))
+                               + (f"; {hint}" if hint else
+                                  did_you_mean(function, (f.name for f in spec.functions))))
     try:
         arguments, warnings = coerce_arguments(declared, list(pairs), json_args)
     except ArgumentError as exc:

@@ -17,12 +17,15 @@ from rich.text import Text
 from ..errors import ArgumentError, ReportedFailure
 from ..host.scorecard import DEFAULT_SKIP_TAGS, Scorecard, run_check
 from ._hosting import (
+    config_env,
+    config_option,
     log_dir_option,
     make_console,
     protocol_choice,
     protocol_option,
     stops_plugins_on_signals,
     timeout_option,
+    warn_unbuilt,
 )
 from .validate import dev_option
 
@@ -76,13 +79,15 @@ def _parse_samples(words: tuple[str, ...]) -> dict[str, dict[str, str]]:
 @click.option("--sample", "samples", multiple=True, metavar="FUNCTION:KEY=VALUE",
               help="Call FUNCTION with KEY=VALUE instead of a generated value (repeatable,"
                    " e.g. --sample greet:name=Ada --sample greet:times=2).")
+@config_option
 @dev_option
 @protocol_option
 @timeout_option
 @log_dir_option
 @stops_plugins_on_signals
-def check(plugin_dir: Path, as_json: bool, skip: str, samples: tuple[str, ...], dev: bool,
-          protocol: str, timeout: float, log_dir: Path | None) -> None:
+def check(plugin_dir: Path, as_json: bool, skip: str, samples: tuple[str, ...],
+          config_file: Path | None, dev: bool, protocol: str, timeout: float,
+          log_dir: Path | None) -> None:
     """Run the conformance scorecard against a plug-in: every item measured live.
 
     Every function is called with schema-conforming sample arguments (--sample gives
@@ -91,6 +96,8 @@ def check(plugin_dir: Path, as_json: bool, skip: str, samples: tuple[str, ...], 
     skipped = [name.strip() for name in skip.split(",") if name.strip()]
     given = _parse_samples(samples)
     err = make_console(stderr=True)
+    if not as_json:
+        warn_unbuilt(err, plugin_dir, dev)
     with contextlib.ExitStack() as stack:
         progress: Callable[[str], None] | None = None
         if not as_json and err.is_terminal:
@@ -99,7 +106,8 @@ def check(plugin_dir: Path, as_json: bool, skip: str, samples: tuple[str, ...], 
         try:
             card = run_check(plugin_dir, skip=skipped, protocol=protocol_choice(protocol),
                              call_timeout=timeout, log_dir=log_dir, progress=progress,
-                             samples=given, isolated=not dev)
+                             samples=given, isolated=not dev,
+                             env=config_env(config_file))
         except ArgumentError as exc:
             raise click.UsageError(str(exc)) from None
     if as_json:

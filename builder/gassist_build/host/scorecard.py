@@ -226,6 +226,7 @@ class CheckContext:
             set by the manifest check.
         isolated: Run the plug-in's Python as G-Assist does (only the standard
             library and ``libs/`` importable); False uses this environment's packages.
+        env: Extra environment variables for the plug-in (``GASSIST_CONFIG``...).
     """
 
     spec: PluginSpec
@@ -246,6 +247,7 @@ class CheckContext:
     samples: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     generated: dict[str, Any] | None = None
     isolated: bool = True
+    env: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def protocol(self) -> str:
@@ -264,7 +266,8 @@ class CheckContext:
         self.card.starts += 1
         self.process = PluginProcess(self.spec, timeouts=self.timeouts,
                                      protocol=self.forced_protocol, log_dir=self.log_dir,
-                                     watchdog=False, isolated=self.isolated)
+                                     watchdog=False, isolated=self.isolated,
+                                     env=dict(self.env))
         return self.process
 
     def retire(self, process: PluginProcess) -> None:
@@ -868,6 +871,7 @@ def run_check(
     progress: Callable[[str], None] | None = None,
     samples: Mapping[str, Mapping[str, Any]] | None = None,
     isolated: bool = True,
+    env: Mapping[str, str] | None = None,
 ) -> Scorecard:
     """Run the conformance scorecard against the plug-in in ``folder``.
 
@@ -887,6 +891,8 @@ def run_check(
         isolated: Run the plug-in's Python as G-Assist does (only the standard
             library and ``libs/`` importable); False (``--dev``) uses this
             environment's packages.
+        env: Extra environment variables for the plug-in (``GASSIST_CONFIG`` for
+            ``--config``).
 
     Raises:
         ArgumentError: ``samples`` names a function or parameter the manifest does not
@@ -909,7 +915,7 @@ def run_check(
         spec, card, (timeouts or Timeouts()).scaled(ping_interval=None, execute=call_timeout),
         call_timeout, forced_protocol=protocol, log_dir=log_dir, skip=frozenset(skip),
         skip_tags=frozenset(skip_tags), progress=progress or (lambda _: None),
-        samples=given, isolated=isolated)
+        samples=given, isolated=isolated, env=dict(env or {}))
     try:
         _run_checks(ctx, checks_for(spec))
     finally:

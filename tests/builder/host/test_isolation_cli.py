@@ -121,3 +121,27 @@ def test_chat_hosts_one_folder_and_reload_restarts_it(weather: Path) -> None:
     assert "is a source folder, not a build" in isolated.stdout
     assert "No module named 'requests'" in isolated.stdout
     assert f'File "{weather / "plugin.py"}"' in isolated.stdout
+
+
+def test_check_warns_about_an_unbuilt_folder_and_passes_config_to_the_plugin(
+        weather: Path, tmp_path: Path) -> None:
+    config = tmp_path / "other.json"
+    config.write_text("{}", encoding="utf-8")
+    result = _gassist("check", str(weather), "--dev", "--config", str(config),
+                      "--log-dir", str(tmp_path), "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "is a source folder" not in result.stderr  # --dev: nothing is hidden
+    assert json.loads(result.stdout)["ok"] is True
+    isolated = _gassist("check", str(weather), "--log-dir", str(tmp_path))
+    assert isolated.stderr.count("is a source folder, not a build") == 1
+
+
+def test_call_of_a_function_the_manifest_lacks_says_to_regenerate_it(tmp_path: Path) -> None:
+    folder = _plugin(tmp_path / "weather")
+    radar = '@plugin.command()\ndef radar() -> str:\n    """Show the radar."""\n    return "r"\n'
+    code = _PLUGIN.format(top="").replace('if __name__ == "__main__":',
+                                          radar + '\n\nif __name__ == "__main__":')
+    (folder / "plugin.py").write_text(code, encoding="utf-8")
+    result = _gassist("call", str(folder), "radar")
+    assert result.returncode == 2
+    assert f"gassist-build manifest {folder}" in result.stderr
