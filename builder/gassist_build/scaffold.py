@@ -12,8 +12,11 @@ destination. A failure leaves nothing behind.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,7 +26,8 @@ from .errors import BuildError
 from .manifest.config import sync_config_files
 from .manifest.probe import ManifestCommandError, render_manifest, run_manifest_command
 
-__all__ = ["TEMPLATES", "render_template", "templates_dir"]
+__all__ = ["TEMPLATES", "answer_problem", "git_author", "render_template", "template_questions",
+           "templates_dir"]
 
 TEMPLATES = ("basic", "passthrough-chat", "service")
 
@@ -48,6 +52,48 @@ def templates_dir() -> Path:
         "cannot find the plug-in templates; set GASSIST_TEMPLATES_DIR to the templates/"
         " folder of a gassist-sdk checkout"
     )
+
+
+_VERSION = re.compile(r"\d+(\.\d+){0,3}([-.+]?[0-9A-Za-z.]+)?")
+
+
+def template_questions(template: str) -> dict[str, tuple[str, str]]:
+    """The variables ``template`` asks for, in order: ``{name: (prompt, default)}``.
+
+    Raises:
+        BuildError: Unknown template, or its ``cookiecutter.json`` is missing.
+    """
+    if template not in TEMPLATES:
+        raise BuildError(f"unknown template {template!r}; choose one of {', '.join(TEMPLATES)}")
+    path = templates_dir() / template / "cookiecutter.json"
+    if not path.is_file():
+        raise BuildError(f"template {template!r} is missing from {path.parent.parent}")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    prompts = data.get("__prompts__", {})
+    return {key: (str(prompts.get(key, key)), str(value)) for key, value in data.items()
+            if not key.startswith("_")}
+
+
+def answer_problem(key: str, value: str) -> str | None:
+    """What is wrong with ``value`` as the answer for template variable ``key``, or None."""
+    if key == "plugin_name":
+        return _platform.invocation_name_problem(value)
+    if key == "version" and not _VERSION.fullmatch(value):
+        return f"{value!r} is not a version such as 0.1.0"
+    if not value.strip():
+        return f"{key} cannot be empty"
+    return None
+
+
+def git_author() -> str | None:
+    """``git config user.name``, or None when git is absent, slow or has no name set."""
+    try:
+        done = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
+                              timeout=3, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    name = done.stdout.strip()
+    return name if done.returncode == 0 and name else None
 
 
 def _render(source: Path, name: str, scratch: Path, *, no_input: bool,
@@ -126,11 +172,12 @@ def render_template(
     problem = _platform.invocation_name_problem(name)
     if problem:
         raise BuildError(problem)
-    if template not in TEMPLATES:
-        raise BuildError(f"unknown template {template!r}; choose one of {', '.join(TEMPLATES)}")
+    template_questions(template)  # unknown or missing template
+    for key, value in (context or {}).items():
+        problem = answer_problem(key, value)
+        if problem:
+            raise BuildError(f"{key}: {problem}")
     source = templates_dir() / template
-    if not (source / "cookiecutter.json").is_file():
-        raise BuildError(f"template {template!r} is missing from {source.parent}")
     output = Path(output_dir).resolve()
     if (output / name).exists():
         raise BuildError(f"{output / name} already exists; choose another name or folder")
