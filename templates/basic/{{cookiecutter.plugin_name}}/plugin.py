@@ -10,18 +10,22 @@ gassist-build manifest . && gassist-build config .
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from gassist_sdk import CommandError, Context, Plugin, setting
+from gassist_sdk import CommandError, Context, Plugin, Range, setting
 
 
 @dataclass
 class Config:
     """The settings in config.json; ``gassist-build config .`` writes config.example.json."""
 
-    # No default: the plug-in asks for it (in the chat) before the first command runs.
+    # Optional (default ""): `greet` works without it; only `account` needs it.
+    # A setting without a default is required: the plug-in then asks for it (in the chat)
+    # before any command runs.
     # secret=True keeps the value out of logs, replies, config.example.json and builds.
     api_key: str = setting(
-        description="API key of the service your commands call",
+        "",
+        description="API key of the service your commands call (only `account` needs it)",
         secret=True,
         help="from your account page on the service's website",
     )
@@ -33,25 +37,35 @@ plugin = Plugin(
     version={{ cookiecutter.version | tojson }},
     description={{ cookiecutter.description | tojson }},
     config=Config,
-    # Shown when config.json is missing or incomplete: say where to get the values.
+    # Shown when config.json is invalid: say where to get the values.
     setup_help="The API key comes from the service's website: sign in and create one for"
     " {{ cookiecutter.plugin_name }}.",
 )
 
 
 @plugin.command()
-def greet(name: str, ctx: Context, times: int = 1) -> str:
+def greet(name: str, ctx: Context, times: Annotated[int, Range(1, 5)] = 1) -> str:
     """Greet someone by name.
 
     Args:
         name: Who to greet.
-        times: How many times to say it (1 to 5).
+        times: How many times to say it.
     """
-    if not 1 <= times <= 5:
-        raise CommandError("I can greet someone 1 to 5 times.")
-    config: Config = ctx.config  # only runs once config.json is valid
+    config: Config = ctx.config
     ctx.log(f"greeting a name of {len(name)} characters {times} time(s)")
     return " ".join([f"{config.greeting}, {name}!"] * times)
+
+
+@plugin.command()
+def account(ctx: Context) -> str:
+    """Say whether the service's API key is set up."""
+    config: Config = ctx.config
+    if not config.api_key:
+        raise CommandError(
+            f"No API key yet: add \"api_key\" to {plugin.config_path} (see config.example.json)."
+        )
+    # Call your service with config.api_key here; never put the key in a reply or a log.
+    return f"The API key is set ({len(config.api_key)} characters)."
 
 
 if __name__ == "__main__":

@@ -88,15 +88,13 @@ def fetch_forecast(config: Config, city: str, days: int) -> dict[str, Any]:
 
 
 @plugin.command(tags=["weather", "forecast", "temperature", "rain"])
-def forecast(city: str, ctx: Context, days: int = 1) -> str:
+def forecast(city: str, ctx: Context, days: Annotated[int, Range(1, 7)] = 1) -> str:
     """Get the weather forecast for a city.
 
     Args:
         city: The city, e.g. "Paris".
-        days: Number of days, 1 to 7.
+        days: Number of days.
     """
-    if not 1 <= days <= 7:
-        raise CommandError("I can forecast 1 to 7 days.")
     config: Config = ctx.config  # only runs once config.json is valid
     data = fetch_forecast(config, city, days)
     lines = [f"**{data.get('city', city)}**"]

@@ -95,3 +95,10 @@ def test_config_example_is_current() -> None:
     printed = subprocess.run([sys.executable, "plugin.py", "--config-example"], cwd=HERE,
                              capture_output=True, text=True, check=True).stdout
     assert json.loads(printed) == json.loads((HERE / "config.example.json").read_text())
+
+
+def test_manifest_on_disk_matches_the_code() -> None:
+    # After changing a command, regenerate it: gassist-build manifest .
+    done = subprocess.run([sys.executable, "plugin.py", "--manifest", "--check"], cwd=HERE,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -121,3 +121,10 @@ def test_config_example_is_current_and_has_no_secret() -> None:
                              capture_output=True, text=True, check=True).stdout
     assert json.loads(printed) == json.loads((HERE / "config.example.json").read_text())
     assert json.loads(printed)["api_key"] == ""
+
+
+def test_manifest_on_disk_matches_the_code() -> None:
+    # After changing a command, regenerate it: gassist-build manifest .
+    done = subprocess.run([sys.executable, "plugin.py", "--manifest", "--check"], cwd=HERE,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
