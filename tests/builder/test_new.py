@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from gassist_build.cli import cli
 from gassist_build.cli import new as new_module
+from gassist_build.scaffold import TEMPLATES, render_template
 
 
 def _run(tmp_path: Path, *args: str, env: dict[str, str] | None = None
@@ -68,3 +69,28 @@ def test_author_defaults_to_git_user_name_and_works_without_git(tmp_path: Path) 
     no_git = _run(tmp_path, "two", env={"PATH": str(tmp_path / "empty")})
     assert no_git.returncode == 0, no_git.stderr
     assert "Copyright Your Name" in (tmp_path / "two" / "plugin.py").read_text()
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_dev_requirements_cover_what_the_tests_import(template: str, tmp_path: Path) -> None:
+    folder = render_template("p", template, tmp_path)
+    lines = (folder / "requirements-dev.txt").read_text().splitlines()
+    wanted = {line.split(">")[0].split("[")[0] for line in lines
+              if line and not line.startswith("#")}
+    assert {"gassist-sdk", "pytest"} <= wanted
+    if "pytest_httpserver" in (folder / "tests" / "test_plugin.py").read_text():
+        assert {"pytest-httpserver", "-r requirements.txt"} <= wanted
+    assert "pip install -r requirements-dev.txt" in (folder / "README.md").read_text()
+
+
+def test_generated_tests_fail_when_the_manifest_drifts(tmp_path: Path) -> None:
+    folder = render_template("drift", "basic", tmp_path)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["functions"][0]["description"] = "edited by hand"
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "manifest_on_disk"],
+        cwd=folder, capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert done.returncode == 1, done.stdout
+    assert "gassist-build manifest" in done.stdout
