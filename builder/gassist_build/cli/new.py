@@ -65,12 +65,9 @@ def new_command(name: str, answers: tuple[str, ...], template: str, output_dir: 
     their defaults with --no-input or when stdin is not a terminal).
     """
     problem = answer_problem("plugin_name", name)
-    if problem:
-        raise click.BadParameter(problem, param_hint="NAME")
-    try:
-        questions = template_questions(template)
-    except BuildError as exc:
-        raise click.ClickException(str(exc)) from None
+    if problem:  # before any question is asked
+        raise BuildError(problem)
+    questions = template_questions(template)
     context = _parse_answers(answers, questions)
     author = git_author()
     if author and "author" in questions and "author" not in context:
