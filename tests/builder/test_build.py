@@ -270,8 +270,8 @@ def test_new_prompts_in_a_terminal(tmp_path: Path) -> None:
     proc = subprocess.Popen([*CLI, "new", "hello", "--output-dir", str(tmp_path)],
                             stdin=slave, stdout=slave, stderr=slave, close_fds=True)
     os.close(slave)
-    # Keep the offered name, then type a description (with quotes) and an author.
-    os.write(master, b'\nSays "hello" in style\nAda Lovelace\n\n')
+    # The name is the argument (never asked again); type a description (with quotes) and an author.
+    os.write(master, b'Says "hello" in style\nAda Lovelace\n\n')
     shown = b""
     while select.select([master], [], [], 30)[0]:
         try:
@@ -283,7 +283,7 @@ def test_new_prompts_in_a_terminal(tmp_path: Path) -> None:
         shown += chunk
     assert proc.wait(timeout=30) == 0, shown.decode(errors="replace")
     os.close(master)
-    assert b"(hello)" in shown and b"Author" in shown
+    assert b"Invocation name" not in shown and b"Author" in shown  # the name is not re-asked
     manifest = json.loads((tmp_path / "hello" / "manifest.json").read_text())
     assert manifest["description"] == 'Says "hello" in style'
     assert "# Copyright Ada Lovelace" in (tmp_path / "hello" / "plugin.py").read_text()
