@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._files import BUILD_STAMP
+from ._platform import user_cache_dir
 from .errors import LaunchError
 
 __all__ = [
@@ -97,14 +98,14 @@ def runtime_copy(cache: Path | None = None) -> Path:
     per version of its files into a cache folder and reused.
 
     Args:
-        cache: Parent folder for the copies (default: ``gassist-build/runtime`` in
-            the system temp directory, beside the emulator's logs).
+        cache: Parent folder for the copies (default: ``runtime`` in the user's own
+            cache folder, :func:`gassist_build._platform.user_cache_dir`).
 
     Returns:
         The folder to put on ``PYTHONPATH`` (it contains ``gassist_sdk/``).
     """
     source = runtime_dir()
-    root = cache or Path(tempfile.gettempdir()) / "gassist-build" / "runtime"
+    root = cache or user_cache_dir() / "runtime"
     target = root / _fingerprint(source)
     if (target / RUNTIME / "__init__.py").is_file():
         return target

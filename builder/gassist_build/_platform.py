@@ -43,6 +43,7 @@ __all__ = [
     "locked_hint",
     "rename_dir",
     "rise_python_version",
+    "user_cache_dir",
 ]
 
 # Runs a helper command (taskkill) and returns its exit status.
@@ -487,6 +488,30 @@ def default_plugins_dir(
         Path(env.get("HOME") or Path.home(), ".local", "share")
     )
     return Path(data_home, "gassist", "plugins")
+
+
+def user_cache_dir(
+    *, environ: Mapping[str, str] | None = None, windows: bool | None = None
+) -> Path:
+    """gassist-build's cache folder, private to the user (code is run from it).
+
+    ``%LOCALAPPDATA%\\gassist-build\\cache`` on Windows; ``$XDG_CACHE_HOME/gassist-build``
+    or ``~/.cache/gassist-build`` elsewhere. Never the shared temp folder: another user
+    could plant code there for us to run.
+
+    Args:
+        environ: Environment to read (defaults to ``os.environ``).
+        windows: Pretend to be (or not to be) on Windows; defaults to the real platform.
+    """
+    env = os.environ if environ is None else environ
+    if windows is None:
+        windows = sys.platform == "win32"
+    if windows:
+        local = env.get("LOCALAPPDATA") or str(
+            PureWindowsPath(env.get("USERPROFILE") or str(Path.home()), "AppData", "Local"))
+        return Path(str(PureWindowsPath(local, "gassist-build", "cache")))
+    cache_home = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home(), ".cache"))
+    return Path(cache_home, "gassist-build")
 
 
 _RISE_PYTHON_SUBDIR = ("NVIDIA Corporation", "nvtopps", "rise", "python")
