@@ -53,9 +53,12 @@ __all__ = [
 RUNTIME = "gassist_sdk"
 # No site module: only the standard library and PYTHONPATH are importable.
 ISOLATED_FLAGS: tuple[str, ...] = ("-S",)
-# Variables that make a Python read or import something outside the plug-in.
-_DROPPED = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "PYTHONEXECUTABLE",
-            "PYTHONSAFEPATH", "PYTHONPLATLIBDIR", "VIRTUAL_ENV", "__PYVENV_LAUNCHER__")
+# Besides every PYTHON* variable of the developer's (the engine sets none), these point a
+# Python at a virtual environment.
+_DROPPED = ("VIRTUAL_ENV", "__PYVENV_LAUNCHER__")
+# Never taken from `extra` either: they would import or run code outside the plug-in.
+_UNSAFE = ("PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "PYTHONEXECUTABLE",
+           "PYTHONPLATLIBDIR", "PYTHONINSPECT", "PYTHONSAFEPATH")
 
 
 def runtime_dir() -> Path:
@@ -153,8 +156,11 @@ def engine_isolation(folder: Path, *, isolated: bool = True,
         folder: The plug-in folder (``libs/`` is looked for in it).
         isolated: Hide the developer's packages (the engine's view); False keeps
             the current environment with ``libs`` first on ``PYTHONPATH``.
-        base: Environment to start from (default: ``os.environ``).
-        extra: Variables set last (``GASSIST_LOG_DIR``...).
+        base: Environment to start from (default: ``os.environ``); isolated, its
+            ``PYTHON*`` variables are dropped.
+        extra: Variables set last (``GASSIST_LOG_DIR``, ``PYTHONIOENCODING``...);
+            isolated, they cannot set ``PYTHONPATH`` or a variable that runs or
+            imports code from elsewhere (``PYTHONHOME``, ``PYTHONSTARTUP``...).
         paths: More folders for ``PYTHONPATH`` after ``libs`` (tests use it for
             fixtures of their own).
     """
@@ -162,9 +168,8 @@ def engine_isolation(folder: Path, *, isolated: bool = True,
     entries = [str(folder / "libs"), *map(str, paths)]
     runtime_added = None
     if isolated:
-        for name in _DROPPED:
-            env.pop(name, None)
-        env["PYTHONNOUSERSITE"] = "1"
+        for name in [n for n in env if n.upper().startswith("PYTHON") or n in _DROPPED]:
+            del env[name]
         if not has_runtime(folder):
             runtime_added = runtime_copy()
             entries.append(str(runtime_added))
@@ -172,8 +177,12 @@ def engine_isolation(folder: Path, *, isolated: bool = True,
         inherited = env.get("PYTHONPATH", "")
         if inherited:
             entries.append(inherited)
-    env["PYTHONPATH"] = os.pathsep.join(entries)
     env.update(extra or {})
+    if isolated:
+        for name in _UNSAFE:
+            env.pop(name, None)
+        env["PYTHONNOUSERSITE"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(entries)
     flags = ISOLATED_FLAGS if isolated else ()
     return Isolation(python_flags=flags, env=env, runtime_added=runtime_added,
                      isolated=isolated)

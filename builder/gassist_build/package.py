@@ -338,7 +338,10 @@ def _leaked_secrets(source: Path, files: dict[str, bytes]) -> list[str]:
     config = read_json_object(source / CONFIG_FILE)
     if config is None:
         return []
-    values = [v.encode("utf-8") for v in secret_values(config, secret_keys(config))]
+    # The same keys the template blanks: named as secrets, or declared writeOnly.
+    schema = read_json_object(source / CONFIG_SCHEMA_FILE) or {}
+    keys = sorted({*secret_keys(config), *(declared_secret_keys(schema) or [])})
+    values = [v.encode("utf-8") for v in secret_values(config, keys)]
     return sorted(name for name, data in files.items() if any(v in data for v in values))
 
 

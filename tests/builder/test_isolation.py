@@ -56,3 +56,16 @@ def test_an_isolated_plugin_sees_its_libs_and_the_runtime_but_not_this_environme
                          env=dev.env, capture_output=True, text=True, timeout=60,
                          check=True).stdout
     assert "pytest" in out and "mine" in out
+
+
+def test_no_python_variable_of_the_developer_reaches_an_isolated_plugin(tmp_path: Path) -> None:
+    base = {"PATH": "/usr/bin", "PYTHONINSPECT": "1", "PYTHONWARNINGS": "error",
+            "PYTHONBREAKPOINT": "pdb.set_trace", "VIRTUAL_ENV": "/venv"}
+    extra = {"GASSIST_LOG_DIR": "/logs", "PYTHONIOENCODING": "utf-8",
+             "PYTHONPATH": "/elsewhere", "PYTHONSTARTUP": "/elsewhere/run.py"}
+    env = _isolation.engine_isolation(tmp_path, base=base, extra=extra).env
+    python = {k: v for k, v in env.items() if k.startswith("PYTHON")}
+    runtime = str(_isolation.runtime_copy())
+    assert python == {"PYTHONIOENCODING": "utf-8", "PYTHONNOUSERSITE": "1",
+                      "PYTHONPATH": os.pathsep.join([str(tmp_path / "libs"), runtime])}
+    assert env["GASSIST_LOG_DIR"] == "/logs" and "VIRTUAL_ENV" not in env

@@ -111,6 +111,18 @@ def test_a_secret_copied_into_the_readme_is_refused(tmp_path: Path) -> None:
     assert "README.md" in result.stderr and SECRET not in result.stderr + result.stdout
 
 
+def test_a_write_only_setting_copied_into_the_code_is_refused(tmp_path: Path) -> None:
+    # "station" is no secret by its name; config.schema.json marks it writeOnly.
+    src, dist = make_plugin(tmp_path)
+    config = json.loads((src / "config.json").read_text())
+    (src / "config.json").write_text(json.dumps({**config, "station": "st-private-7731"}))
+    (src / "plugin.py").write_text('# weather\nSTATION = "st-private-7731"\n')
+    result = run_cli("package", dist, "--submission", "--source", src)
+    assert result.returncode == 4
+    assert "plugin.py" in result.stderr
+    assert "st-private-7731" not in result.stderr + result.stdout
+
+
 @pytest.mark.parametrize("args", [["--submission"], ["--source", "plugins/hello"]])
 def test_submission_and_source_go_together(tmp_path: Path, args: list[str]) -> None:
     _, dist = make_plugin(tmp_path)
