@@ -146,10 +146,19 @@ def _coerce(function: FunctionSpec, name: str, text: str) -> Any:
     return text
 
 
+def closest_name(word: str, known: Iterable[str]) -> str | None:
+    """The name of ``known`` a mistyped ``word`` most likely meant, or None.
+
+    The cutoff is strict (0.75): at difflib's 0.6, ``colour`` was offered ``loud``.
+    """
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, known: Iterable[str]) -> str:
     """``" (did you mean 'x'?)"`` for the closest of ``known`` to a mistyped ``word``, or ``""``."""
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest_name(word, known)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def coerce_arguments(

@@ -16,7 +16,6 @@ what earlier checks measured for later ones — is spelled out in
 
 from __future__ import annotations
 
-import difflib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from . import (
     describe_exit,
     load_plugin_spec,
 )
-from .emulator import coerce_arguments, validator_problems
+from .emulator import closest_name, coerce_arguments, validator_problems
 
 __all__ = [
     "DEFAULT_SKIP_TAGS",
@@ -830,8 +829,8 @@ def _run_checks(ctx: CheckContext, checks: Iterable[Check]) -> None:
 
 
 def _did_you_mean(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    close = closest_name(word, choices)
+    return f"; did you mean {close!r}?" if close else ""
 
 
 def _resolve_samples(spec: PluginSpec,
