@@ -18,6 +18,7 @@ from .._isolation import unbuilt_warning
 from .._steps import console_for
 from ..host import CallOutcome, HostEvent
 from ..host.stdio import processes
+from ._options import dev_option
 
 __all__ = [
     "CONFIG_ENV",
@@ -67,10 +68,6 @@ log_dir_option = click.option(
     help="Folder for the plug-ins' stderr logs (default: a gassist-build folder in the"
          " system temp directory).")
 
-dev_option = click.option(
-    "--dev", is_flag=True,
-    help="Run plugin.py with this environment's packages instead of only the standard"
-         " library and the plug-in's libs/ (what G-Assist's Python sees).")
 config_option = click.option(
     "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="config.json for the plug-in to read instead of the one in its folder"

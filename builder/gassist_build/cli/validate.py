@@ -21,6 +21,7 @@ from .._steps import console_for
 from ..manifest.probe import DEFAULT_TIMEOUT, ManifestCommandError, missing_module_hint
 from ..manifest.sync import sync_manifest
 from ..manifest.validate import Problem, validate_plugin
+from ._options import dev_option
 
 __all__ = ["dev_option", "hinted_failure", "manifest", "validate"]
 
@@ -70,12 +71,6 @@ _python_option = click.option(
 )
 
 
-dev_option = click.option(
-    "--dev",
-    is_flag=True,
-    help="Run plugin.py with this environment's packages instead of only the standard"
-    " library and libs/ (what G-Assist's Python sees).",
-)
 
 
 @click.command("validate")
