@@ -305,6 +305,20 @@ class ConfigState:
             return value, [], warnings, []
         return None, [problem, *more], warnings, bad
 
+    def candidate(self, updates: dict[str, Any]) -> Any | None:
+        """The config that saving ``updates`` would give, without saving it.
+
+        None while the result would still be incomplete or invalid, or when
+        the file cannot be read (saving refuses that file anyway).
+        """
+        data, problem, blank = self._read()
+        if problem is not None and not blank:
+            return None
+        document = dict(data) if isinstance(data, dict) else {}
+        document.update(updates)
+        value, _problems, _warnings, _bad = self.model.check(document, self.path)
+        return value
+
     def save(self, updates: dict[str, Any]) -> list[str]:
         """Merge ``updates`` into config.json atomically; returns problems (empty = saved).
 

@@ -68,6 +68,11 @@ class Plugin:
         executable: The manifest's ``executable`` (``plugin.py`` by default).
         config: A dataclass describing ``config.json`` (see ``docs/config.md``).
         setup_help: Shown when config is missing: where to get the values.
+        check_config: Called with the config a setup conversation is about to
+            save (an instance of ``config``, pasted values included); returns
+            None when it is fine, or the sentence to show the user, in which
+            case nothing is saved and the conversation stays open. It runs
+            on the worker thread, so it may call the service to test a key.
         plugin_dir: The plug-in folder; by default the folder of the module
             that creates the Plugin.
 
@@ -90,6 +95,7 @@ class Plugin:
         executable: str = "plugin.py",
         config: type | None = None,
         setup_help: str = "",
+        check_config: Callable[[Any], str | None] | None = None,
         plugin_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         if not isinstance(name, str) or not _INVOCATION_NAME.match(name):
@@ -102,6 +108,10 @@ class Plugin:
         self.tethered = tethered
         self.executable = executable
         self.setup_help = setup_help
+        if check_config is not None and (config is None or not callable(check_config)):
+            raise RegistrationError("check_config= needs config= and must be a function "
+                                    "taking the candidate config")
+        self.check_config = check_config
         self._dir = os.path.realpath(plugin_dir) if plugin_dir else _caller_dir()
         self._logger_name = f"gassist.{name}"
         self.redactor = RedactingFilter()

@@ -131,6 +131,11 @@ class SetupConversation:
         updates = self._checked_updates(request_id, content)
         if updates is None:
             return
+        refusal = self._refusal(updates)
+        if refusal is not None:
+            session.complete(request_id, False, f"{refusal}\n\nNothing was saved. Paste "
+                             "another value, or say `cancel`.", True)
+            return
         problems = self.settings.state().save(updates)
         if problems:
             session.complete(request_id, False, "\n".join(f"- {p}" for p in problems), True)
@@ -151,6 +156,30 @@ class SetupConversation:
                        f"{os.path.basename(self.settings.path())}.\n\n")
         self.runner.call(request_id, entry, parked.arguments, job, parked.messages,
                          parked.system_info)
+
+    def _refusal(self, updates: dict[str, Any]) -> str | None:
+        """What the plug-in's ``check_config`` says about the config these values complete.
+
+        Values that leave the config incomplete are saved unchecked; the check
+        runs once they would make a whole config.
+        """
+        check = self.plugin.check_config
+        if check is None:
+            return None
+        candidate = self.settings.state().candidate(updates)
+        if candidate is None:
+            return None
+        try:
+            verdict = check(candidate)
+        except Exception as exc:
+            # The log is redacted (pasted secrets included), so the traceback may go there.
+            _logger.exception("check_config raised %s", type(exc).__name__)
+            return (f"The settings could not be checked ({type(exc).__name__}); the details "
+                    f"are in {self.plugin.name}.log")
+        if verdict is None or not str(verdict).strip():
+            return None
+        _logger.info("check_config refused the pasted values")
+        return str(verdict).strip()
 
     def _checked_updates(self, request_id: Any, content: str) -> dict[str, Any] | None:
         """The pasted values, coerced; None (after telling the user) when any is wrong."""
