@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,38 @@ def test_a_plugin_that_ignores_shutdown_fails_the_block(sample_copy, run_sample)
           run_sample(folder) as run):
         assert run.call("say_hello").text == "stuck"
     assert not run.process.alive
+
+
+@pytest.mark.slow
+def test_exe_build_runs_its_executable(sample_copy, run_sample) -> None:
+    folder = sample_copy("hello", "exe")
+    executable = json.loads((folder / "manifest.json").read_text("utf-8"))["executable"]
+    assert executable.startswith("g-assist-plugin-hello") and (folder / executable).is_file()
+    assert not (folder / "plugin.py").exists()
+    with run_sample(folder) as run:
+        reply = run.call("say_hello", name="Ada")
+    assert reply.success and reply.text == "Hello, Ada! 👋"
+    # The host started the executable itself, not a Python with plugin.py.
+    assert f"gassist-build started ['{folder / executable}']" in run.log_text()
+
+
+def test_the_plugin_sees_only_the_stdlib_and_its_libs(sample_copy, run_sample) -> None:
+    folder = sample_copy("hello")
+    _patch_say_hello(folder, "    import json, os, sys\n"
+                             "    return json.dumps({'path': sys.path, 'cwd': os.getcwd(),"
+                             " 'flags': sys.flags.no_site,"
+                             " 'env': sorted(k for k in os.environ if k.startswith('PYTHON'))})")
+    with run_sample(folder) as run:
+        reply = run.call("say_hello")
+    seen = json.loads(reply.text)
+    assert seen["cwd"] == str(folder)
+    assert seen["flags"] == 1  # -S: no site module, so no site-packages and no .pth files
+    # The script's folder, its libs/, then the standard library of the base Python only.
+    assert seen["path"][:2] == [str(folder), str(folder / "libs")]
+    base = Path(sys.base_prefix).resolve()
+    for entry in seen["path"][2:]:
+        assert Path(entry).resolve().is_relative_to(base), entry
+        assert "site-packages" not in entry
+    # Of the developer's PYTHON* variables none is left (I/O encoding ones may be set by the host).
+    assert set(seen["env"]) - {"PYTHONIOENCODING", "PYTHONUTF8", "PYTHONUNBUFFERED"} \
+        == {"PYTHONNOUSERSITE", "PYTHONPATH"}
