@@ -1,0 +1,221 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The gassist-sdk authors
+"""gassist_sdk.http against a real HTTP server on loopback: requests, retries, sentences."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from gassist_sdk import CommandError, Plugin
+from gassist_sdk.http import ServiceClient, ServiceError
+from gassist_sdk.testing import PluginClient
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+SECRET = "k3y-0123456789abcdef"
+
+
+def client_for(server: HTTPServer, **options: object) -> ServiceClient:
+    defaults: dict[str, object] = {"setting": "api_url", "backoff": 0.0}
+    defaults.update(options)
+    return ServiceClient("Demo", server.url_for("/v1"), **defaults)  # type: ignore[arg-type]
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_get_joins_the_path_and_sends_params_and_headers(httpserver: HTTPServer) -> None:
+    httpserver.expect_oneshot_request(
+        "/v1/streams", method="GET", query_string="user_login=a&user_login=b",
+        headers={"Client-ID": "cid", "Authorization": "Bearer t"},
+    ).respond_with_json({"data": [1, 2]})
+    api = client_for(httpserver, headers={"Client-ID": "cid"})
+    doc = api.get_json("/streams", params=[("user_login", "a"), ("user_login", "b")],
+                       headers={"Authorization": "Bearer t"})
+    assert doc == {"data": [1, 2]}
+    httpserver.check_assertions()
+    assert httpserver.log[0][0].headers["User-Agent"].startswith("gassist-sdk/")
+
+
+def test_an_absolute_url_is_used_as_it_is(httpserver: HTTPServer) -> None:
+    httpserver.expect_oneshot_request("/hook", method="POST", json={"content": "hi"},
+                                      query_string="wait=true").respond_with_json({"id": "1"})
+    api = ServiceClient("Discord", "https://discord.invalid/api")
+    assert api.post_json(httpserver.url_for("/hook"), params={"wait": "true"},
+                         json={"content": "hi"}) == {"id": "1"}
+    httpserver.check_assertions()
+
+
+def test_401_names_the_settings_to_check_and_the_service_reason(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/v1/x").respond_with_json(
+        {"error": "Unauthorized", "status": 401, "message": "Invalid OAuth token"}, status=401)
+    api = client_for(httpserver, auth_hint="Check client_id and client_secret in config.json.")
+    with pytest.raises(ServiceError) as caught:
+        api.get_json("/x")
+    assert str(caught.value) == ("Demo refused the credentials (HTTP 401: Invalid OAuth token). "
+                                 "Check client_id and client_secret in config.json.")
+    assert caught.value.kind == "auth" and caught.value.status == 401
+    assert len(httpserver.log) == 1  # not retried
+
+
+def test_403_404_and_other_4xx_have_their_own_sentences(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/v1/forbidden").respond_with_data("no", status=403)
+    httpserver.expect_request("/v1/missing").respond_with_json(
+        {"error": {"message": "no such thing"}}, status=404)
+    httpserver.expect_request("/v1/bad").respond_with_data("?", status=400)
+    api = client_for(httpserver)
+    sentences = {}
+    for path in ("forbidden", "missing", "bad"):
+        with pytest.raises(ServiceError) as caught:
+            api.request("GET", path)
+        sentences[caught.value.kind] = str(caught.value)
+    assert sentences == {"auth": "Demo refused access (HTTP 403).",
+                         "not_found": "Demo found nothing there (HTTP 404: no such thing).",
+                         "http": "Demo rejected the request (HTTP 400)."}
+
+
+def test_ok_statuses_are_returned_instead_of_raised(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/v1/maybe").respond_with_json({"found": False}, status=404)
+    response = client_for(httpserver).request("GET", "/maybe", ok=(404,))
+    assert response.status_code == 404 and response.json() == {"found": False}
+
+
+def sequence(server: HTTPServer, path: str, *answers: Response, method: str = "GET") -> None:
+    for answer in answers:
+        server.expect_ordered_request(path, method=method).respond_with_response(answer)
+
+
+def test_429_is_retried_after_the_wait_the_service_asks(httpserver: HTTPServer) -> None:
+    sequence(httpserver, "/v1/busy",
+             Response("slow down", status=429, headers={"Retry-After": "1"}),
+             Response(json.dumps({"ok": True}), content_type="application/json"))
+    started = time.monotonic()
+    assert client_for(httpserver).get_json("/busy") == {"ok": True}
+    assert time.monotonic() - started >= 0.95
+    httpserver.check_assertions()
+
+
+def test_a_post_is_retried_on_429_but_never_on_5xx(httpserver: HTTPServer) -> None:
+    sequence(httpserver, "/v1/send",
+             Response("wait", status=429, headers={"Retry-After": "0"}),
+             Response("{}", content_type="application/json"), method="POST")
+    api = client_for(httpserver)
+    assert api.post_json("/send", json={"a": 1}) == {}
+    assert len(httpserver.log) == 2
+
+    httpserver.clear()
+    httpserver.expect_request("/v1/send", method="POST").respond_with_data("down", status=502)
+    with pytest.raises(ServiceError) as caught:
+        api.post_json("/send", json={"a": 1})
+    assert len(httpserver.log) == 1  # sent once: a 502 may mean it was acted on
+    assert caught.value.kind == "server"
+    assert str(caught.value) == "Demo is having trouble right now (HTTP 502); try again later."
+
+
+def test_a_get_is_retried_on_5xx_then_explained(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/v1/flaky").respond_with_data("down", status=503)
+    with pytest.raises(ServiceError) as caught:
+        client_for(httpserver, retries=2).get_json("/flaky")
+    assert len(httpserver.log) == 3 and caught.value.kind == "server"
+
+
+def test_a_wait_past_the_budget_is_not_made_and_the_wait_is_reported(
+        httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/v1/busy").respond_with_data(
+        "later", status=429, headers={"Retry-After": "60"})
+    started = time.monotonic()
+    with pytest.raises(ServiceError) as caught:
+        client_for(httpserver, budget=5.0).get_json("/busy")
+    assert time.monotonic() - started < 3
+    assert len(httpserver.log) == 1
+    assert caught.value.kind == "rate_limited" and caught.value.retry_after == 60
+    assert str(caught.value) == "Demo is limiting requests right now; try again in 60 seconds."
+
+
+def test_a_slow_answer_is_a_timeout_sentence(httpserver: HTTPServer) -> None:
+    def slow(request: Request) -> Response:
+        time.sleep(1.0)
+        return Response("late")
+
+    httpserver.expect_request("/v1/slow").respond_with_handler(slow)
+    with pytest.raises(ServiceError) as caught:
+        client_for(httpserver, timeout=(2.0, 0.3)).get_json("/slow")
+    assert caught.value.kind == "timeout"
+    assert str(caught.value) == "Demo did not answer within 0.3 seconds; try again in a moment."
+    assert len(httpserver.log) <= 1  # a read timeout is not retried
+
+
+def test_a_refused_connection_names_the_host_and_the_setting() -> None:
+    port = closed_port()
+    api = ServiceClient("Demo", f"http://127.0.0.1:{port}/v1", setting="api_url")
+    with pytest.raises(ServiceError) as caught:
+        api.get_json(f"/trigger/with/key/{SECRET}")
+    assert str(caught.value) == ("Could not reach Demo at 127.0.0.1 (connection refused). "
+                                 "Check your internet connection and the `api_url` setting.")
+    assert caught.value.kind == "unreachable"
+
+
+@pytest.mark.parametrize("base", ["not a url", "ftp://example.com"])
+def test_a_bad_base_url_names_the_setting(base: str) -> None:
+    with pytest.raises(ServiceError) as caught:
+        ServiceClient("Demo", base, setting="api_url").get_json("/x")
+    assert str(caught.value) == "The `api_url` setting for Demo is not a valid http(s) URL."
+
+
+def test_an_unreadable_body_is_a_bad_reply(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/v1/x").respond_with_data("<html>oops</html>")
+    httpserver.expect_request("/v1/empty").respond_with_data("", status=204)
+    api = client_for(httpserver)
+    with pytest.raises(ServiceError) as caught:
+        api.get_json("/x")
+    assert str(caught.value) == "Demo sent a reply that could not be read."
+    assert caught.value.kind == "bad_reply"
+    assert api.get_json("/empty") is None
+
+
+def test_a_key_in_the_url_reaches_neither_the_sentence_nor_the_log(
+        httpserver: HTTPServer, caplog: pytest.LogCaptureFixture) -> None:
+    httpserver.expect_request(f"/v1/trigger/with/key/{SECRET}").respond_with_data(
+        "boom", status=500)
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(ServiceError) as caught:
+        client_for(httpserver, retries=1).post_json(f"/trigger/with/key/{SECRET}",
+                                                    params={"token": SECRET})
+    assert SECRET not in str(caught.value)
+    ours = [r.getMessage() for r in caplog.records if r.name != "werkzeug"]  # the fake's own log
+    assert not [line for line in ours if SECRET in line]
+    assert any(line.startswith("Demo POST localhost -> 500") for line in ours)
+
+
+def test_a_service_error_out_of_a_command_is_a_plain_failed_reply(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/v1/x").respond_with_data("down", status=503)
+    api = client_for(httpserver, retries=0)
+    plugin = Plugin("demo", version="1.0.0", description="d")
+
+    @plugin.command()
+    def fetch() -> str:
+        """Fetch."""
+        return str(api.get_json("/x"))
+
+    with PluginClient(plugin) as client:
+        reply = client.call("fetch")
+    assert not reply.success
+    assert reply.text == "Demo is having trouble right now (HTTP 503); try again later."
+    assert isinstance(ServiceError("x", kind="http"), CommandError)
+
+
+def test_importing_the_module_does_not_import_requests() -> None:
+    code = ("import sys, gassist_sdk.http\n"
+            "print(sorted(m for m in ('requests', 'urllib3') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.strip() == "[]"
