@@ -228,11 +228,15 @@ class ServiceClient:
         quiet = logging.getLogger("urllib3")
         if quiet.level == logging.NOTSET:
             quiet.setLevel(logging.WARNING)
-        retry = _retry_class()(
-            total=self.retries + 1, connect=1, read=False, redirect=3, status=self.retries,
-            other=0, allowed_methods=None, status_forcelist=RETRY_STATUSES,
-            backoff_factor=self.backoff, backoff_max=8, raise_on_status=False,
-            raise_on_redirect=False, respect_retry_after_header=True)
+        options = {"total": self.retries + 1, "connect": 1, "read": False, "redirect": 3,
+                   "status": self.retries, "other": 0, "allowed_methods": None,
+                   "status_forcelist": RETRY_STATUSES, "backoff_factor": self.backoff,
+                   "raise_on_status": False, "raise_on_redirect": False,
+                   "respect_retry_after_header": True}
+        try:
+            retry = _retry_class()(backoff_max=8, **options)
+        except TypeError:  # urllib3 1.26 has no backoff_max (its cap is 120 s; the budget holds)
+            retry = _retry_class()(**options)
         session = requests.Session()
         adapter = adapters.HTTPAdapter(max_retries=retry)
         session.mount("http://", adapter)
