@@ -9,6 +9,7 @@ through every measurement and that each metric row carries a value for both.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -59,3 +60,41 @@ def test_quick_bench_reports_every_metric_for_both_plugins() -> None:
                 assert NUMBER.match(cell), f"{label}: {cell!r} is not a number:\n{run.stdout}"
     assert "FAILED" not in run.stdout
     assert "sdk check: boom(): error notification" in run.stdout
+
+
+STARTUP_BENCH = ROOT / "bench" / "startup_bench.py"
+STARTUP_ROW = re.compile(r"^hello +(\d+\.\d) +(\d+\.\d) +1\.00  yes$")
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_startup_bench_prints_the_table_for_hello() -> None:
+    run = subprocess.run(
+        [sys.executable, str(STARTUP_BENCH), "--runs", "2", "--only", "hello", "--json"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=100,
+    )
+    assert run.returncode == 0, f"stdout:\n{run.stdout}\nstderr:\n{run.stderr}"
+    lines = run.stdout.splitlines()
+    assert "2 runs each" in lines[0]
+    assert lines[1].split() == ["plugin", "median", "ms", "p90", "ms", "×", "hello", "within",
+                                "1.5x"]
+    rows = [line for line in lines if STARTUP_ROW.match(line)]
+    assert len(rows) == 1, run.stdout
+    median, p90 = map(float, STARTUP_ROW.match(rows[0]).groups())  # type: ignore[union-attr]
+    assert 0 < median <= p90
+    assert "FAILED" not in run.stdout
+    (hello,) = json.loads(run.stdout[run.stdout.index("["):])
+    assert hello["plugin"] == "hello" and hello["runs"] == 2 and hello["error"] is None
+
+
+def test_startup_bench_refuses_an_unknown_sample() -> None:
+    run = subprocess.run(
+        [sys.executable, str(STARTUP_BENCH), "--runs", "1", "--only", "no_such_sample"],
+        capture_output=True, text=True, encoding="utf-8", timeout=60,
+    )
+    assert run.returncode != 0
+    assert "no plugins/no_such_sample/plugin.py (samples: " in run.stderr
+    assert "hello" in run.stderr
