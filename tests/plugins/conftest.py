@@ -40,6 +40,9 @@
       ``assert SECRET not in run.log_text()``.
     * ``run.replies() -> str`` - the text of every outcome so far, failed ones'
       errors included (for "the secret is in no reply" checks).
+    * ``run.assert_never_shown(*secrets)`` - fails (without printing the secret) when
+      one of them is in a reply, an error, a host event or the logs; call it after the
+      ``with`` block.
     * ``run.outcomes`` (every CallOutcome, in order), ``run.events`` (host events:
       violations, exits, watchdog), ``run.process`` (the running
       :class:`gassist_build.host.PluginProcess`, None before the first call),
@@ -59,7 +62,7 @@ Example::
         with run_sample(folder, config={"api_url": httpserver.url_for("/helix"), ...}) as run:
             reply = run.call("check_twitch_live_status", username="ninja")
         assert reply.success and "LIVE" in reply.text
-        assert "the-secret" not in run.log_text() + run.replies()
+        run.assert_never_shown("the-secret")
 """
 
 from __future__ import annotations
@@ -135,7 +138,8 @@ def _sample_builds(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, s
         with lock:
             key = (name, mode)
             if key not in builds:
-                builds[key] = build_sample(name, mode, root / mode)
+                # --out <root>/<mode>/dist: the build's scratch is then <root>/<mode>/build.
+                builds[key] = build_sample(name, mode, root / mode / "dist")
             return builds[key]
 
     return built
@@ -193,6 +197,20 @@ class SampleRun:
 
     def replies(self) -> str:
         return "\n".join(f"{o.text}\n{o.error or ''}" for o in self.outcomes)
+
+    def assert_never_shown(self, *secrets: str) -> None:
+        """Fail if any of ``secrets`` is in a reply, an error, a host event or the logs."""
+        seen = {"a reply": self.replies(), "the plug-in's stderr/log": self.log_text(),
+                "a host event": "\n".join(e.message for e in self.events)}
+        for secret in secrets:
+            if not secret:
+                raise ValueError("an empty secret would match everything")
+            for where, text in seen.items():
+                # Never print the secret itself (a plain `assert` would: pytest rewrites
+                # conftest.py and shows both operands): say where, and which by position.
+                if secret in text:
+                    raise AssertionError(f"secret #{secrets.index(secret) + 1} appears in"
+                                         f" {where}")
 
 
 _runs = itertools.count(1)

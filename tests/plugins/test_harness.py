@@ -160,3 +160,21 @@ def test_the_plugin_sees_only_the_stdlib_and_its_libs(sample_copy, run_sample) -
     # Of the developer's PYTHON* variables none is left (I/O encoding ones may be set by the host).
     assert set(seen["env"]) - {"PYTHONIOENCODING", "PYTHONUTF8", "PYTHONUNBUFFERED"} \
         == {"PYTHONNOUSERSITE", "PYTHONPATH"}
+
+
+def test_assert_never_shown_finds_a_secret_without_printing_it(sample_copy,
+                                                               run_sample) -> None:
+    folder = sample_copy("hello")
+    _patch_say_hello(folder, "    import sys\n"
+                             "    print('leaked ' + name, file=sys.stderr, flush=True)\n"
+                             "    return 'fine'")
+    with run_sample(folder) as run:
+        run.call("say_hello", name="hunter2-in-log")
+        run.call("count_to", number=1)
+    with pytest.raises(AssertionError) as caught:
+        run.assert_never_shown("not-anywhere", "hunter2-in-log")
+    assert "secret #2 appears in the plug-in's stderr/log" in str(caught.value)
+    assert "hunter2" not in str(caught.value)
+    with pytest.raises(AssertionError, match="secret #1 appears in a reply"):
+        run.assert_never_shown("fine")
+    run.assert_never_shown("not-anywhere", "also-absent")
