@@ -55,3 +55,42 @@ def test_hello_sample_behaviour() -> None:
         assert client.call("start_chat").keep_session
         assert client.input("two words").text == "You said 2 words: “two words”"
         assert not client.input("bye").keep_session
+
+
+# Third-party packages the samples use: each costs 50-500 ms to import, so none may load
+# before the engine's initialize is answered (issue 12: start-up within 1.5x hello's).
+HEAVY = ("requests", "urllib3", "feedparser", "spotipy", "google.genai", "httpx", "pynvml",
+         "charset_normalizer", "certifi")
+
+_SPY = """
+import os, runpy, sys
+import gassist_sdk._session as session
+
+answer = session.Session._initialize
+
+def spy(self, request):
+    sys.stderr.write("LOADED " + " ".join(sorted(sys.modules)) + "\\n")
+    return answer(self, request)
+
+session.Session._initialize = spy
+folder = sys.argv[1]
+os.chdir(folder)
+sys.path.insert(0, folder)
+sys.argv = [os.path.join(folder, "plugin.py")]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("plugin", PLUGINS, ids=[p.name for p in PLUGINS])
+def test_no_heavy_package_is_imported_before_initialize(plugin: Path, tmp_path: Path) -> None:
+    spy = tmp_path / "spy.py"
+    spy.write_text(_SPY, encoding="utf-8")
+    peer = WirePeer(spy, "v2", log_dir=tmp_path, args=[str(plugin)])
+    request_id = peer.request("initialize", {"protocol_version": "2.0"})
+    assert peer.response(request_id)["result"]["name"] == plugin.name
+    _, stderr = peer.close()
+    line = next(x for x in stderr.splitlines() if x.startswith("LOADED "))
+    loaded = set(line.split()[1:])
+    early = sorted({h for h in HEAVY for m in loaded if m == h or m.startswith(h + ".")})
+    assert early == [], f"{plugin.name} imports {early} before answering initialize"
