@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from gassist_build.errors import ArgumentError
+from gassist_build.host import Timeouts
 
 pytestmark = pytest.mark.e2e
 
@@ -121,8 +122,9 @@ def test_a_plugin_that_ignores_shutdown_fails_the_block(sample_copy, run_sample)
                              "    threading.Thread(target=lambda: __import__('time').sleep(60),"
                              " daemon=False).start()\n"
                              "    return 'stuck'")
-    with (pytest.raises(AssertionError, match="did not stop on shutdown"),
-          run_sample(folder) as run):
+    quick = Timeouts(shutdown_grace=0.3, stdin_close_grace=0.2, terminate_grace=0.5)
+    with (pytest.raises(AssertionError, match="did not stop on shutdown; it had to be ended"),
+          run_sample(folder, timeouts=quick) as run):
         assert run.call("say_hello").text == "stuck"
     assert not run.process.alive
 
