@@ -9,7 +9,7 @@
     worker for each (name, mode) (cached under ``tmp_path_factory.getbasetemp()``);
     every call copies it again, so a test may write ``config.json`` / ``auth.json``
     into its copy freely. A failed build fails the test with the build's output.
-    ``mode="exe"`` is a PyInstaller build (tens of seconds: mark such tests
+    ``mode="exe"`` is a PyInstaller build (seconds to a minute: mark such tests
     ``@pytest.mark.slow``); its manifest names the executable, which is what runs.
     Two calls in one test give two separate copies (``tmp_path/<name>``,
     ``tmp_path/<name>-2``...).
@@ -30,14 +30,18 @@
       :class:`gassist_build.host.CallOutcome`: ``.success``, ``.text`` (streamed
       chunks + final data: what the user sees), ``.chunks``, ``.data``,
       ``.keep_session``, ``.failure`` (None, "plugin", "timeout", "crash",
-      "protocol", "watchdog", "host"), ``.error``, ``.stderr_tail``...
+      "protocol", "watchdog", "host"), ``.error``, ``.stderr_tail``... A failed
+      call's sentence is always in ``.error``: a ``CommandError`` (a failed
+      ``complete``) also has it in ``.text``/``.data``; rejected arguments and
+      unexpected exceptions (a V2 ``error``, ``.error_code`` set) leave ``.text`` empty.
     * ``run.input(text) -> CallOutcome`` - a passthrough turn to the plug-in whose
       session is open (a call that answered with ``keep_session``, e.g. a setup
       prompt); raises :class:`gassist_build.errors.ArgumentError` when none is.
     * ``run.log_text() -> str`` - everything the plug-in wrote to stderr and to its
       own ``<name>.log`` so far (the host puts both in ``run.log_dir``). Read it after
-      the ``with`` block for the complete text (stderr is copied by a thread), e.g.
-      ``assert SECRET not in run.log_text()``.
+      the ``with`` block for the complete text (stderr is copied by a thread). For
+      secrets use ``run.assert_never_shown`` (a plain ``assert s not in text`` prints
+      the secret when it fails).
     * ``run.replies() -> str`` - the text of every outcome so far, failed ones'
       errors included (for "the secret is in no reply" checks).
     * ``run.assert_never_shown(*secrets)`` - fails (without printing the secret) when
