@@ -98,6 +98,13 @@ def all_served(server: HTTPServer, count: int) -> None:
     assert len(server.log) == count, [request.full_path for request, _ in server.log]
 
 
+def never_shown(text: str, where: str) -> None:
+    """No canary secret is in ``text`` (the failure names which, never the text itself)."""
+    leaked = [name for name, canary in zip(("secret", "token", "new token"), CANARIES, strict=True)
+              if canary in text]
+    assert not leaked, f"{', '.join(leaked)} found in {where}"
+
+
 def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -596,9 +603,9 @@ def test_secrets_are_in_no_reply_and_no_log(twitch: SimpleNamespace, httpserver:
     log = log_file.read_text(encoding="utf-8")
     assert "Helix answered 401; fetching a new app access token" in log
     printed = capfd.readouterr()
-    for seen in (json.dumps([r.messages for r in replies]), log, printed.out + printed.err):
-        for canary in CANARIES:
-            assert canary not in seen
+    never_shown(json.dumps([r.messages for r in replies]), "the replies")
+    never_shown(log, "the log file")
+    never_shown(printed.out + printed.err, "stdout/stderr")
 
 
 # -- start-up and generated files -------------------------------------------------------------
@@ -621,3 +628,133 @@ def test_config_files_are_generated_and_secretless() -> None:
     assert example["auth_url"] == "https://id.twitch.tv/oauth2"
     schema = json.loads((SOURCE / "config.schema.json").read_text(encoding="utf-8"))
     assert schema["properties"]["client_secret"]["writeOnly"] is True
+
+
+# -- engine-style: the built sample, hosted by the emulator -----------------------------------
+
+@pytest.mark.e2e
+def test_the_built_sample_through_the_emulator(sample_copy, run_sample,
+                                               httpserver: HTTPServer) -> None:
+    folder = sample_copy("twitch")
+    expect_token(httpserver)
+    expect_helix(httpserver, "/streams", "user_login=ninja&user_login=shroud&first=2",
+                 ).respond_with_json({"data": [NINJA]})
+    expect_helix(httpserver, "/users", "login=shroud").respond_with_json({"data": []})
+    expect_helix(httpserver, "/games", "name=Fortnite").respond_with_json(
+        {"data": [{"id": "33214", "name": "Fortnite"}]})
+    expect_helix(httpserver, "/streams", "game_id=33214&first=2").respond_with_json(
+        {"data": [NINJA]})
+    with run_sample(folder, config=config_for(httpserver)) as run:
+        live = run.call("check_twitch_live_status", username="ninja or shroud")
+        top = run.call("get_top_twitch_streams", game="Fortnite", limit=2)
+        refused = run.call("check_twitch_live_status", username="no")
+    assert live.success, live.error
+    assert live.text == (
+        "- **Ninja** is LIVE: “Fortnite fun” — Fortnite, 12,345 viewers, live for 2 h 14 min.\n"
+        "- There is no Twitch user called “shroud”.")
+    assert top.success, top.error
+    assert top.text.splitlines()[0] == (
+        "The most-watched live streams in Fortnite on Twitch right now:")
+    assert not refused.success and "is not a Twitch username" in (refused.error or refused.text)
+    all_served(httpserver, 5)
+    run.assert_never_shown(*CANARIES)
+
+
+@pytest.mark.e2e
+def test_the_token_survives_a_restart(sample_copy, run_sample, httpserver: HTTPServer) -> None:
+    folder = sample_copy("twitch")
+    expect_token(httpserver)
+    expect_helix(httpserver, "/streams", "first=5").respond_with_json({"data": [SHROUD]})
+    with run_sample(folder, config=config_for(httpserver)) as first:
+        assert first.call("get_top_twitch_streams").success
+        first_pid = first.process.pid
+    assert json.loads((folder / "auth.json").read_text())["access_token"] == TOKEN
+
+    expect_helix(httpserver, "/streams", "user_login=shroud&first=1").respond_with_json(
+        {"data": [SHROUD]})
+    with run_sample(folder) as second:  # a new process: no token request
+        reply = second.call("check_twitch_live_status", username="shroud")
+        assert second.process.pid != first_pid
+    assert reply.success and reply.text.startswith("**shroud** is LIVE"), reply.error
+    all_served(httpserver, 3)
+    first.assert_never_shown(*CANARIES)
+    second.assert_never_shown(*CANARIES)
+
+
+@pytest.mark.e2e
+def test_setup_by_pasting_the_values_replays_the_call(sample_copy, run_sample,
+                                                      httpserver: HTTPServer) -> None:
+    folder = sample_copy("twitch")
+    urls = {"api_url": httpserver.url_for("/helix"), "auth_url": httpserver.url_for("/oauth2")}
+    with run_sample(folder, config=urls) as run:
+        asked = run.call("check_twitch_live_status", username="ninja")
+        assert asked.keep_session and not asked.success
+        prompt = asked.error or asked.text
+        assert prompt.startswith("**twitch needs to be set up first.**")
+        assert "Register an application at https://dev.twitch.tv/console/apps" in prompt
+        assert "- `client_secret` (secret): Client secret of your Twitch application" in prompt
+        assert httpserver.log == []
+
+        half = run.input(f"client_id={CLIENT_ID}")
+        assert half.keep_session
+        assert (half.error or half.text).startswith("Saved `client_id`.")
+
+        expect_token(httpserver)
+        expect_helix(httpserver, "/streams", "user_login=ninja&first=1").respond_with_json(
+            {"data": [NINJA]})
+        done = run.input(SECRET)  # the one key left: the bare value is enough
+    assert done.success and not done.keep_session, done.error
+    assert done.text == ("Saved `client_secret` to config.json.\n\n**Ninja** is LIVE: “Fortnite "
+                         "fun” — Fortnite, 12,345 viewers, live for 2 h 14 min.")
+    all_served(httpserver, 2)
+    assert json.loads((folder / "config.json").read_text()) == {
+        **urls, "client_id": CLIENT_ID, "client_secret": SECRET}
+    run.assert_never_shown(*CANARIES)
+
+
+@pytest.mark.e2e
+def test_gassist_build_check_passes_against_the_fake(sample_copy, httpserver: HTTPServer,
+                                                      tmp_path: Path) -> None:
+    folder = sample_copy("twitch")
+    httpserver.expect_request("/oauth2/token", method="POST", data=TOKEN_BODY,
+                              headers=FORM).respond_with_json(
+        {"access_token": TOKEN, "expires_in": 5_000_000, "token_type": "bearer"})
+    helix = {"Client-ID": CLIENT_ID, "Authorization": f"Bearer {TOKEN}"}
+    httpserver.expect_request("/helix/streams", method="GET", headers=helix).respond_with_json(
+        {"data": [NINJA]})
+    settings = tmp_path / "check-config.json"
+    settings.write_text(json.dumps(config_for(httpserver)))
+    done = subprocess.run(
+        [sys.executable, "-m", "gassist_build.cli", "check", str(folder), "--json",
+         "--config", str(settings), "--sample", "check_twitch_live_status:username=ninja",
+         "--log-dir", str(tmp_path / "logs")],
+        capture_output=True, text=True, timeout=120, cwd=ROOT)
+    never_shown(done.stdout + done.stderr, "check's output")
+    card = json.loads(done.stdout)
+    failed = [(i["key"], i["detail"]) for i in card["items"] if i["status"] != "pass"]
+    assert done.returncode == 0 and card["ok"] and not failed, failed
+    calls = {i["title"]: i["detail"] for i in card["items"] if i["title"].startswith("call ")}
+    assert "LIVE" in calls["call check_twitch_live_status"]
+    assert "most-watched" in calls["call get_top_twitch_streams"]
+    httpserver.check_assertions()
+    assert sum(r.path == "/oauth2/token" for r, _ in httpserver.log) == 1  # cached after that
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_the_executable_answers_through_the_emulator(sample_copy, run_sample,
+                                                     httpserver: HTTPServer) -> None:
+    folder = sample_copy("twitch", "exe")
+    assert json.loads((folder / "manifest.json").read_text())["executable"].startswith(
+        "g-assist-plugin-twitch")
+    expect_token(httpserver)
+    expect_helix(httpserver, "/streams", "user_login=ninja&first=1").respond_with_json(
+        {"data": []})
+    expect_helix(httpserver, "/users", "login=ninja").respond_with_json(
+        {"data": [user("ninja", "Ninja")]})
+    with run_sample(folder, config=config_for(httpserver)) as run:
+        reply = run.call("check_twitch_live_status", username="ninja")
+    assert (reply.success, reply.text) == (True, "**Ninja** is offline."), reply.error
+    all_served(httpserver, 3)
+    assert json.loads((folder / "auth.json").read_text())["access_token"] == TOKEN
+    run.assert_never_shown(*CANARIES)
