@@ -758,3 +758,31 @@ def test_the_executable_answers_through_the_emulator(sample_copy, run_sample,
     all_served(httpserver, 3)
     assert json.loads((folder / "auth.json").read_text())["access_token"] == TOKEN
     run.assert_never_shown(*CANARIES)
+
+
+# -- README ----------------------------------------------------------------------------------
+
+def test_readme_has_setup_prompts_and_a_heading_per_reply() -> None:
+    readme = (SOURCE / "README.md").read_text(encoding="utf-8")
+    assert "## Setup" in readme and "https://dev.twitch.tv/console/apps" in readme
+    prompts = readme.split("## Example prompts", 1)[1].split("\n## ", 1)[0]
+    assert len([line for line in prompts.splitlines() if line.startswith('- "')]) >= 5
+    troubleshooting = readme.split("## Troubleshooting", 1)[1]
+    # The sentences the tests above get from the plug-in, as the README shows them.
+    for sentence in (
+        "**twitch needs to be set up first.**", BAD_CREDENTIALS, TOKEN_REFUSED, BAD_REPLY,
+        "Twitch refused access (HTTP 403). Check client_id and client_secret in config.json.",
+        "“x” is not a Twitch username: Twitch usernames are 4 to 25 letters, digits or "
+        "underscores.",
+        "Tell me which Twitch streamer to check, e.g. “is ninja live?”.",
+        "I can check at most 100 streamers at once; you gave me 120.",
+        "There is no Twitch user called “x”.",
+        "Twitch has no game or category called “x”; check the spelling and use its full name.",
+        "Could not reach Twitch at api.twitch.tv (connection refused). Check your internet "
+        "connection and the `api_url` setting.",
+        "Twitch did not answer within 10 seconds; try again in a moment.",
+        "Twitch is limiting requests right now; try again in 30 seconds.",
+        "Twitch is having trouble right now (HTTP 503); try again later.",
+        "Twitch found nothing there (HTTP 404).",
+    ):
+        assert f"\n### {sentence}\n" in troubleshooting, sentence
