@@ -142,7 +142,11 @@ class TwitchAPI:
             token = stored if self._usable(stored) else None
         if token is None:
             token = self._fetch_token()
-            self._store.save(token)
+            try:
+                self._store.save(token)
+            except OSError as error:  # e.g. a plug-in folder the user cannot write to
+                log.warning("cannot keep the access token in %s (%s); it lasts until the "
+                            "plug-in stops", self._store.path, error.strerror or "OSError")
         self._token = token
         return str(token["access_token"])
 
@@ -179,5 +183,8 @@ class TwitchAPI:
 
     def _forget_token(self) -> None:
         self._token = None
-        self._store.clear()
+        try:
+            self._store.clear()
+        except OSError as error:
+            log.warning("cannot delete %s (%s)", self._store.path, error.strerror or "OSError")
 

@@ -387,6 +387,21 @@ def test_a_corrupt_token_cache_means_a_new_token(
     all_served(httpserver, 2)
 
 
+def test_an_unwritable_token_cache_keeps_the_token_in_memory(
+        twitch: SimpleNamespace, client: PluginClient, httpserver: HTTPServer,
+        caplog: pytest.LogCaptureFixture) -> None:
+    twitch.auth.mkdir()  # neither readable nor writable as a file
+    expect_token(httpserver)
+    expect_helix(httpserver, "/streams", "first=5").respond_with_json({"data": []})
+    expect_helix(httpserver, "/streams", "first=5").respond_with_json({"data": []})
+    with caplog.at_level("WARNING", logger="gassist.twitch.api"):
+        assert client.call("get_top_twitch_streams").success
+        assert client.call("get_top_twitch_streams").success
+    all_served(httpserver, 3)  # one token for both calls
+    assert "cannot keep the access token in" in caplog.text
+    never_shown(caplog.text, "the log")
+
+
 def test_a_401_fetches_a_new_token_once_then_succeeds(
         twitch: SimpleNamespace, client: PluginClient, httpserver: HTTPServer) -> None:
     cache_token(twitch, httpserver)
