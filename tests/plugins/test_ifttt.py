@@ -314,6 +314,14 @@ def test_connection_refused_names_the_host_and_the_setting(
     no_key_anywhere(result.full_text)
 
 
+def test_an_ifttt_url_that_is_no_url_is_named(configure: Callable[..., Any]) -> None:
+    configure(ifttt_url="maker.ifttt.com")
+    with PluginClient(plugin) as running:
+        result = running.call("trigger_ifttt_event", event_name="game_routine")
+    assert result.text == "The `ifttt_url` setting for IFTTT is not a valid http(s) URL."
+    no_key_anywhere(result.full_text)
+
+
 @pytest.mark.parametrize("body", [b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe",
                                   b"<!DOCTYPE html><html><body>Sign in to Wi-Fi</body></html>"])
 def test_a_reply_that_is_not_iftts_confirmation_is_not_called_a_success(
