@@ -5,19 +5,25 @@
 Scaffolds a plug-in from a template, validates and builds the samples (source
 mode, and one as a PyInstaller one-folder executable), installs them into a
 local plug-ins folder, then runs a scripted session through the engine
-emulator and the conformance scorecard. Every step is a real ``gassist-build``
-command, printed before it runs, so the output doubles as a tutorial.
+emulator and the conformance scorecard. The Twitch, IFTTT and Discord samples
+answer from local stand-ins for those services (``gassist_build.standins``, on
+127.0.0.1), so the session shows real answers and the demo stays offline. Every
+step is a real ``gassist-build`` command, printed before it runs, so the output
+doubles as a tutorial.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from .standins import LocalServices, write_screenshot
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,10 +35,23 @@ CHAT_SCRIPT = """\
 G-Assist plug-ins are fun to write
 bye
 /{new} {sample_call}
-demo-key-not-real-0000
-/{new} {sample_call}
-/quit
+{services}/quit
 """
+
+#: The samples that call a web service, and what the session asks each (answered by the
+#: stand-ins in gassist_build.standins: pixel_pioneer is live, sleepy_streamer is not).
+SERVICE_CHAT: dict[str, tuple[str, ...]] = {
+    "twitch": (
+        "/twitch check_twitch_live_status username=pixel_pioneer",
+        "/twitch check_twitch_live_status username=sleepy_streamer,nightowl_gg",
+        "/twitch get_top_twitch_streams limit=3",
+    ),
+    "ifttt": ("/ifttt trigger_gaming_setup",),
+    "discord": (
+        '/discord send_message_to_discord_channel "message=GG! Ranked queue in 5 minutes."',
+        '/discord send_latest_screenshot_to_discord_channel "caption=New personal best"',
+    ),
+}
 
 
 class DemoFailed(Exception):
@@ -71,6 +90,59 @@ def _sample_call(plugin_dir: Path) -> str:
     return " ".join(words)
 
 
+def _write_config(path: Path, config: dict[str, object]) -> None:
+    """config.json with the demo keys: owner-only, never printed."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        json.dump(config, file, indent=2)
+        file.write("\n")
+
+
+def _point_samples_at(services: LocalServices, plugins: Path, workdir: Path) -> list[str]:
+    """Write each installed service sample's config.json for the stand-ins; the ready ones."""
+    captures = workdir / "captures"
+    screenshot = write_screenshot(captures)
+    configs = services.plugin_configs(captures)
+    urls = services.public_urls()
+    ready = []
+    for name in SERVICE_CHAT:
+        if not (REPO / "plugins" / name / "plugin.py").exists():
+            print(f"{name}: skipped, plugins/{name} does not exist yet", flush=True)
+            continue
+        if not (plugins / name).is_dir():
+            print(f"{name}: skipped, it was not installed", flush=True)
+            continue
+        _write_config(plugins / name / "config.json", configs[name])
+        settings = ", ".join(f"{key} {value}" for key, value in urls[name].items())
+        print(f"{name}: {settings} (written to {plugins / name / 'config.json'})", flush=True)
+        ready.append(name)
+    if "discord" in ready:
+        print(f"discord: newest screenshot {screenshot.relative_to(workdir)}", flush=True)
+        webhook_only = {**configs["discord"], "bot_token": "", "channel_id": ""}
+        _write_config(workdir / "discord-webhook.json", webhook_only)
+    return ready
+
+
+def _report_received(services: LocalServices) -> None:
+    """What each stand-in got, without its keys (they are in the URLs and headers)."""
+    helix = services.twitch.requests_to(r"/helix/.*")
+    print(f"Twitch: {services.twitch.tokens_issued} app token(s) issued (cached in the plug-in's"
+          f" auth.json), {len(helix)} Helix request(s):", flush=True)
+    for request in helix:
+        query = "&".join(f"{key}={value}" for key, value in request.query)
+        print(f"   {request.method} {request.path}{'?' + query if query else ''}")
+    print(f"IFTTT: {len(services.ifttt.triggers)} event(s) fired:")
+    for trigger in services.ifttt.triggers:
+        values = ", ".join(f"{key}={value!r}" for key, value in sorted(trigger.values.items()))
+        print(f"   {trigger.event}: {values}")
+    print(f"Discord: {len(services.discord.messages)} message(s) posted:")
+    for message in services.discord.messages:
+        files = "".join(f" + {item.filename} ({len(item.data)} bytes)"
+                        for item in message.attachments)
+        print(f"   via {message.via} to channel {message.channel_id}: {message.content!r}{files}",
+              flush=True)
+
+
 def run_demo(workdir: Path, *, exe: bool = True) -> None:
     """Run every step in ``workdir`` (wiped first)."""
     started = time.perf_counter()
@@ -106,12 +178,29 @@ def run_demo(workdir: Path, *, exe: bool = True) -> None:
         _run(["install", str(built), "--plugins-dir", str(plugins)])
     _run(["install", str(dist / "weather"), "--plugins-dir", str(plugins)])
 
-    _say("6. A scripted session through the engine emulator")
-    script = CHAT_SCRIPT.format(new="weather", sample_call=_sample_call(new_plugin))
-    print(script.replace("\n", "\n   | ").rstrip("| "), flush=True)
-    _run(["chat", "--plugins-dir", str(plugins)], stdin=script, env=env)
+    with LocalServices() as services:
+        _say("6. Local stand-ins for Twitch, IFTTT and Discord (127.0.0.1, fake keys)")
+        ready = _point_samples_at(services, plugins, workdir)
+        # A proxy from the environment must not be asked for 127.0.0.1.
+        env.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
 
-    _say("7. The conformance scorecard, as the engine would see hello")
+        _say("7. A scripted session through the engine emulator")
+        lines = "".join(f"{line}\n" for name in ready for line in SERVICE_CHAT[name])
+        script = CHAT_SCRIPT.format(new="weather", sample_call=_sample_call(new_plugin),
+                                    services=lines)
+        print(script.replace("\n", "\n   | ").rstrip("| "), flush=True)
+        _run(["chat", "--plugins-dir", str(plugins)], stdin=script, env=env)
+        if "discord" in ready:
+            print("\nThe Discord sample also works with only a webhook (no bot); "
+                  "--config points it at another config file:", flush=True)
+            _run(["call", str(plugins / "discord"), "send_message_to_discord_channel",
+                  "message=Posted through the webhook", "--config",
+                  str(workdir / "discord-webhook.json")], env=env)
+
+        _say("8. What the stand-ins received")
+        _report_received(services)
+
+    _say("9. The conformance scorecard, as the engine would see hello")
     _run(["check", str(plugins / "hello")], env=env)
 
     print(f"\nDemo finished in {time.perf_counter() - started:.0f} s. Everything it made is in "
