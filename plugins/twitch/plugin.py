@@ -77,7 +77,7 @@ def _logins(names: list[str]) -> list[str]:
     found: list[str] = []
     for text in names:
         for word in _SEPARATORS.split(text.strip()):
-            word = _URL_PREFIX.sub("", word).strip("@?!.\"'“”")
+            word = _URL_PREFIX.sub("", word).strip("@#?!.\"'“”")
             if word and word.lower() not in _CONNECTIVES and word.lower() not in found:
                 found.append(word.lower())
     if not found:
@@ -115,10 +115,10 @@ def _viewers(stream: dict[str, Any]) -> str:
     return f"{count:,} viewer{'' if count == 1 else 's'}"
 
 
-def _describe(stream: dict[str, Any]) -> str:
+def _describe(stream: dict[str, Any], *, game: bool = True) -> str:
     """`“Title” — Fortnite, 12,345 viewers, live for 2 h 14 min`, leaving out what is missing."""
     title = str(stream.get("title") or "").strip()
-    details = [str(stream.get("game_name") or "").strip(), _viewers(stream),
+    details = [str(stream.get("game_name") or "").strip() if game else "", _viewers(stream),
                _uptime(stream.get("started_at"))]
     details_text = ", ".join(part for part in details if part)
     if title and details_text:
@@ -185,7 +185,8 @@ def get_top_twitch_streams(
     lines = [f"The most-watched live streams {where} right now:"]
     for number, stream in enumerate(streams[:limit], 1):
         name = stream.get("user_name") or stream.get("user_login") or "?"
-        lines.append(f"{number}. **{name}** — {_describe(stream)}")
+        # In a list for one game, the game on every line is noise.
+        lines.append(f"{number}. **{name}** — {_describe(stream, game=game_id is None)}")
     return "\n".join(lines)
 
 

@@ -207,7 +207,7 @@ def test_one_offline_streamer(client: PluginClient, httpserver: HTTPServer) -> N
 
 @pytest.mark.parametrize("said", [
     "ninja, shroud", "ninja and shroud", "ninja or shroud?", ["ninja", "shroud"],
-    ["@Ninja", "https://www.twitch.tv/shroud"], "ninja & shroud, ninja",
+    ["@Ninja", "https://www.twitch.tv/shroud"], "#ninja & shroud, ninja",
     '["ninja", "shroud"]',
 ], ids=["comma", "and", "or", "list", "at-and-url", "repeat", "json-list"])
 def test_several_names_in_one_helix_request(client: PluginClient, httpserver: HTTPServer,
@@ -282,7 +282,7 @@ def test_top_streams_of_one_game(client: PluginClient, httpserver: HTTPServer) -
     assert reply.success, reply.text
     assert reply.text == (
         "The most-watched live streams in Fortnite on Twitch right now:\n"
-        "1. **Ninja** — “Fortnite fun” — Fortnite, 12,345 viewers, live for 2 h 14 min")
+        "1. **Ninja** — “Fortnite fun” — 12,345 viewers, live for 2 h 14 min")
     all_served(httpserver, 3)
 
 
@@ -444,6 +444,26 @@ def test_bad_client_credentials_name_the_settings(
     assert (reply.success, reply.text) == (False, BAD_CREDENTIALS)
     all_served(httpserver, 1)
     assert not twitch.auth.exists()
+
+
+def test_a_failing_token_service_is_explained_without_a_retry(
+        client: PluginClient, httpserver: HTTPServer) -> None:
+    expect_token(httpserver).respond_with_data("down", status=503)
+    reply = client.call("get_top_twitch_streams")
+    assert (reply.success, reply.text) == (
+        False, "Twitch is having trouble right now (HTTP 503); try again later.")
+    all_served(httpserver, 1)  # a POST is never re-sent after a 5xx
+
+
+def test_a_rate_limited_token_request_is_retried(client: PluginClient,
+                                                 httpserver: HTTPServer) -> None:
+    expect_token(httpserver).respond_with_json({"message": "slow down"}, status=429,
+                                               headers={"Retry-After": "0"})
+    expect_token(httpserver)
+    expect_helix(httpserver, "/streams", "first=5").respond_with_json({"data": []})
+    assert client.call("get_top_twitch_streams").text == \
+        "Nobody is streaming on Twitch right now."
+    all_served(httpserver, 3)
 
 
 @pytest.mark.parametrize("answer", [
