@@ -30,9 +30,8 @@ SIGN_IN_GRACE = 15.0  # seconds a follow-up waits for a redirect that is still o
 @dataclass
 class SpotifyConfig:
     client_id: str = setting(
-        description="Client ID of your Spotify app (no client secret is needed)",
-        help=f"{DASHBOARD} - create an app with the redirect URI "
-             "http://127.0.0.1:8888/callback")
+        description="Client ID of your Spotify app",
+        help=f"{DASHBOARD} (redirect URI http://127.0.0.1:8888/callback)")
     redirect_port: int = setting(
         8888, description="Port of the sign-in redirect http://127.0.0.1:<port>/callback "
                           "registered in your Spotify app")
