@@ -149,7 +149,8 @@ def check_twitch_live_status(
         if login in live:
             stream = live[login]
             name = stream.get("user_name") or login
-            lines.append(f"**{name}** is LIVE: {_describe(stream)}.")
+            about = _describe(stream)
+            lines.append(f"**{name}** is LIVE{': ' + about if about else ''}.")
         elif login in known:
             lines.append(f"**{known[login].get('display_name') or login}** is offline.")
         else:

@@ -205,6 +205,19 @@ def test_one_offline_streamer(client: PluginClient, httpserver: HTTPServer) -> N
     all_served(httpserver, 3)
 
 
+def test_a_live_stream_with_missing_details(client: PluginClient,
+                                           httpserver: HTTPServer) -> None:
+    expect_token(httpserver)
+    expect_helix(httpserver, "/streams", "user_login=ninja&user_login=shroud&first=2",
+                 ).respond_with_json({"data": [
+                     {"user_login": "ninja", "user_name": "Ninja"},
+                     {"user_login": "shroud", "title": "  ", "game_name": "",
+                      "viewer_count": "many", "started_at": "yesterday"}]})
+    reply = client.call("check_twitch_live_status", username="ninja shroud")
+    assert reply.text == "- **Ninja** is LIVE.\n- **shroud** is LIVE."
+    all_served(httpserver, 2)
+
+
 @pytest.mark.parametrize("said", [
     "ninja, shroud", "ninja and shroud", "ninja or shroud?", ["ninja", "shroud"],
     ["@Ninja", "https://www.twitch.tv/shroud"], "#ninja & shroud, ninja",
