@@ -423,6 +423,23 @@ def test_stand_in_never_logs_the_request_line(capfd: pytest.CaptureFixture[str],
     assert "key-123" not in captured.out + captured.err
 
 
+def test_wrong_method_is_405_and_a_failing_route_is_500(http: requests.Session,
+                                                       twitch: TwitchStandin) -> None:
+    wrong_method = http.post(f"{twitch.api_url}/streams", timeout=5)
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"] == "Method Not Allowed"
+
+    class Broken(DiscordStandin):
+        def routes(self):  # type: ignore[no-untyped-def]
+            def boom(request, match):  # type: ignore[no-untyped-def]
+                raise ZeroDivisionError
+            return [self.route("GET", r"/boom", boom)]
+
+    with Broken("t", webhook_token="w") as broken:
+        reply = http.get(f"{broken.url}/boom", timeout=5)
+        assert reply.status_code == 500 and reply.json()["message"] == "Internal Server Error"
+        assert http.get(f"{broken.url}/boom", timeout=5).status_code == 500  # still serving
+
+
 def test_url_before_start_says_so() -> None:
     with pytest.raises(RuntimeError, match="not running"):
         _ = TwitchStandin("a", "b").url

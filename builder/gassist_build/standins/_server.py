@@ -20,16 +20,25 @@ from dataclasses import dataclass, field
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-__all__ = ["FormPart", "Handler", "RecordedRequest", "Reply", "Route", "StandinServer"]
+__all__ = ["FormPart", "Handler", "RecordedRequest", "Reply", "Route", "StandinServer", "reason"]
 
 log = logging.getLogger(__name__)
 
 #: The largest request body a stand-in reads (above every service limit it imitates).
 MAX_BODY_BYTES = 64 * 1024 * 1024
+
+
+def reason(status: int) -> str:
+    """The standard reason phrase of an HTTP status ("Unauthorized"), or "" for an odd one."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
-from ._server import FormPart, RecordedRequest, Reply, Route, StandinServer
+from ._server import FormPart, RecordedRequest, Reply, Route, StandinServer, reason
 
 __all__ = ["Attachment", "DiscordStandin", "PostedMessage"]
 
@@ -127,9 +127,7 @@ class DiscordStandin(StandinServer):
 
     def error(self, status: int, message: str = "") -> Reply:
         """Discord's error body: ``{"message": ..., "code": ...}``."""
-        from http import HTTPStatus
-
-        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+        phrase = reason(status)
         return Reply.json(status, {"message": message or f"{status}: {phrase}", "code": 0})
 
     # -- auth --------------------------------------------------------------------------------

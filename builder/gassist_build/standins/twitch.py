@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from ._server import Handler, RecordedRequest, Reply, Route, StandinServer
+from ._server import Handler, RecordedRequest, Reply, Route, StandinServer, reason
 
 __all__ = ["DEMO_CHANNELS", "DEMO_GAMES", "Channel", "Game", "LiveStream", "TwitchStandin"]
 
@@ -143,9 +143,7 @@ class TwitchStandin(StandinServer):
 
     def error(self, status: int, message: str = "") -> Reply:
         """Helix's error body: ``{"error": "Unauthorized", "status": 401, "message": ...}``."""
-        from http import HTTPStatus
-
-        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+        phrase = reason(status)
         return Reply.json(status, {"error": phrase, "status": status, "message": message})
 
     # -- OAuth -------------------------------------------------------------------------------
