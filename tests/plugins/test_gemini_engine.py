@@ -114,3 +114,23 @@ def test_the_executable_answers_a_streamed_question(
     assert seen[0]["body"]["contents"] == [
         {"role": "user", "parts": [{"text": "is the RTX 5090 out?"}]}]
     assert KEY not in run.log_text() + run.replies()
+
+
+def test_gassist_build_check_passes_on_the_build_against_the_fake(
+        sample_copy, httpserver: HTTPServer, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    serve_gemini(httpserver)
+    folder = sample_copy("gemini")
+    config = tmp_path / "check-config.json"
+    config.write_text(json.dumps({"api_key": KEY, "api_url": httpserver.url_for("/")}))
+    done = subprocess.run([sys.executable, "-m", "gassist_build.cli", "check", str(folder),
+                           "--config", str(config), "--json", "--log-dir", str(tmp_path / "logs")],
+                          capture_output=True, text=True, timeout=120)
+    card = json.loads(done.stdout)
+    failed = [item for item in card["items"] if item["status"] != "pass"]
+    assert done.returncode == 0 and card["ok"] and not failed, failed
+    call = next(item for item in card["items"] if item["title"] == "call query_gemini")
+    assert "(2 chunk(s) streamed)" in call["detail"]
+    assert KEY not in done.stdout + done.stderr
