@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import ArgumentError, ReportedFailure
-from ..host.scorecard import DEFAULT_SKIP_TAGS, Scorecard, run_check
+from ..host.scorecard import DEFAULT_SKIP_TAGS, WRITE_TAG, Scorecard, run_check
 from ._hosting import (
     config_env,
     config_option,
@@ -75,7 +75,11 @@ def _parse_samples(words: tuple[str, ...]) -> dict[str, dict[str, str]]:
 @click.option("--json", "as_json", is_flag=True, help="Print the scorecard as JSON.")
 @click.option("--skip", default="", metavar="F1,F2",
               help="Functions not to call (they change real state). Functions tagged"
-                   f" {' or '.join(sorted(DEFAULT_SKIP_TAGS))} are skipped anyway.")
+                   f" {' or '.join(sorted(DEFAULT_SKIP_TAGS))} are skipped anyway"
+                   " (see --include-writes).")
+@click.option("--include-writes", is_flag=True,
+              help=f"Also call the functions tagged {WRITE_TAG!r} (they change real state:"
+                   " use it against a fake or dry-run backend).")
 @click.option("--sample", "samples", multiple=True, metavar="FUNCTION:KEY=VALUE",
               help="Call FUNCTION with KEY=VALUE instead of a generated value (repeatable,"
                    " e.g. --sample greet:name=Ada --sample greet:times=2).")
@@ -85,7 +89,8 @@ def _parse_samples(words: tuple[str, ...]) -> dict[str, dict[str, str]]:
 @timeout_option
 @log_dir_option
 @stops_plugins_on_signals
-def check(plugin_dir: Path, as_json: bool, skip: str, samples: tuple[str, ...],
+def check(plugin_dir: Path, as_json: bool, skip: str, include_writes: bool,
+          samples: tuple[str, ...],
           config_file: Path | None, dev: bool, protocol: str, timeout: float,
           log_dir: Path | None) -> None:
     """Run the conformance scorecard against a plug-in: every item measured live.
@@ -94,6 +99,7 @@ def check(plugin_dir: Path, as_json: bool, skip: str, samples: tuple[str, ...],
     your own). Exits 1 when any item fails (warnings alone exit 0).
     """
     skipped = [name.strip() for name in skip.split(",") if name.strip()]
+    skip_tags = DEFAULT_SKIP_TAGS - {WRITE_TAG} if include_writes else DEFAULT_SKIP_TAGS
     given = _parse_samples(samples)
     err = make_console(stderr=True)
     if not as_json:
@@ -104,7 +110,8 @@ def check(plugin_dir: Path, as_json: bool, skip: str, samples: tuple[str, ...],
             status = stack.enter_context(err.status("checking"))
             progress = status.update
         try:
-            card = run_check(plugin_dir, skip=skipped, protocol=protocol_choice(protocol),
+            card = run_check(plugin_dir, skip=skipped, skip_tags=skip_tags,
+                             protocol=protocol_choice(protocol),
                              call_timeout=timeout, log_dir=log_dir, progress=progress,
                              samples=given, isolated=not dev,
                              env=config_env(config_file))

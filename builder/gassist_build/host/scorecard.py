@@ -39,6 +39,7 @@ from .emulator import closest_name, coerce_arguments, validator_problems
 
 __all__ = [
     "DEFAULT_SKIP_TAGS",
+    "WRITE_TAG",
     "Check",
     "CheckContext",
     "CheckItem",
@@ -50,7 +51,9 @@ __all__ = [
     "sample_arguments",
 ]
 
-DEFAULT_SKIP_TAGS = frozenset({"write", "dangerous"})
+#: The tag of functions that change real state; ``check --include-writes`` calls them.
+WRITE_TAG = "write"
+DEFAULT_SKIP_TAGS = frozenset({WRITE_TAG, "dangerous"})
 PASS, WARN, FAIL, SKIP = "pass", "warn", "fail", "skip"
 _SLOW_START = 3.0
 _PROBE_FUNCTION = "gassist_check_no_such_function"

@@ -313,3 +313,22 @@ def test_a_dependency_missing_from_libs_fails_the_manifest_item_unless_dev(
     card = run_check(folder, log_dir=tmp_path, call_timeout=5.0, skip=["greet", "divide"],
                      isolated=False)
     assert card.item("manifest").status == "pass", card.to_dict()
+
+
+def test_writes_are_skipped_unless_include_writes_is_given(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from gassist_build.cli import cli
+
+    def reset_counter_item(*flags: str) -> dict:
+        result = CliRunner().invoke(cli, ["check", "--json", "--log-dir", str(tmp_path),
+                                          str(ZOO / "v2_good"), "--skip", "slow", *flags])
+        assert result.exit_code == 0, result.output
+        card = json.loads(result.output)
+        return next(item for item in card["items"] if item["key"] == "call:reset_counter")
+
+    skipped = reset_counter_item()
+    assert skipped["status"] == "skip"
+    assert skipped["detail"] == "tagged write: may change real state"
+    called = reset_counter_item("--include-writes")
+    assert called["status"] == "pass"
+    assert "'counter reset'" in called["detail"]
