@@ -182,7 +182,7 @@ class Ifttt:
 
         logging.getLogger(LOGGER).info("fired %s with %s (HTTP %s)", event, sorted(values),
                                        response.status_code)
-        return reply
+        return reply or f"OK (HTTP {response.status_code}, no text)"
 
     def _explain(self, err: ServiceError, event: str) -> str:
         status = f"HTTP {err.status}" if err.status else ""

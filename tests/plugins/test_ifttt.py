@@ -350,6 +350,13 @@ def test_a_gzipped_reply_is_read(httpserver: HTTPServer, client: PluginClient) -
     assert client.call("trigger_ifttt_event", event_name="game_routine").text.endswith(CONGRATS)
 
 
+def test_an_empty_reply_still_reads_as_accepted(httpserver: HTTPServer,
+                                                client: PluginClient) -> None:
+    httpserver.expect_request(TRIGGER, method="POST").respond_with_data("", status=204)
+    assert client.call("trigger_ifttt_event", event_name="game_routine").text == (
+        "Fired IFTTT event game_routine. IFTTT replied: OK (HTTP 204, no text)")
+
+
 def test_a_long_reply_is_shortened_to_one_line(httpserver: HTTPServer,
                                                client: PluginClient) -> None:
     httpserver.expect_request(TRIGGER, method="POST").respond_with_data(
@@ -626,3 +633,24 @@ def test_plugin_module_imports_neither_requests_nor_feedparser() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=FOLDER, capture_output=True,
                           text=True, timeout=60, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_protocol_v1_fires_the_same_way(httpserver: HTTPServer,
+                                        configure: Callable[..., Any]) -> None:
+    configure()
+    expect_trigger(httpserver, {"value2": "two"})
+    with PluginClient(plugin, protocol="v1") as running:
+        result = running.call("trigger_ifttt_event", event_name="game_routine", value2="two")
+    assert result.success
+    assert result.text == f"Fired IFTTT event game_routine with value2. IFTTT replied: {CONGRATS}"
+    httpserver.check_assertions()
+
+
+def test_a_headline_count_over_three_is_refused_in_setup(
+        httpserver: HTTPServer, configure: Callable[..., Any], config_file: Path) -> None:
+    configure(headline_count=4)
+    with PluginClient(plugin) as running:
+        asked = running.call("trigger_gaming_setup")
+    assert asked.keep_session and not asked.success
+    assert f"- {config_file}: headline_count must be an integer 1–3, got 4" in asked.text
+    assert httpserver.log == []
