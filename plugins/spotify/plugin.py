@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 DASHBOARD = "https://developer.spotify.com/dashboard"
 CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abort", "never mind", "nevermind"})
-SIGN_IN_GRACE = 15.0  # seconds a follow-up waits for a redirect that is still on its way
+SIGN_IN_GRACE = 10.0  # seconds a follow-up waits for a redirect still on its way (30 s limit)
 
 
 @dataclass
@@ -139,6 +139,8 @@ def _find(service: SpotifyService, kind: str, name: str, artist: str) -> dict[st
     # Playlist searches can answer null items (removed playlists): ask for a few.
     limit = 5 if kind == "playlist" else 1
     found, _ = service.call(lambda c: c.search(q=query, limit=limit, type=kind), wake=False)
+    if not isinstance(found, dict):  # spotipy answers None for a body that is not JSON
+        raise CommandError("Spotify sent a search reply that could not be read; try again.")
     items = [i for i in ((found or {}).get(f"{kind}s") or {}).get("items") or []
              if isinstance(i, dict) and i.get("uri")]
     if not items:

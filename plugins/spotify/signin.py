@@ -19,6 +19,9 @@ from __future__ import annotations
 import hmac
 import html
 import http.server
+import os
+import socket
+import socketserver
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +36,24 @@ _PAGE = """<!doctype html>
 <body style="font-family: sans-serif; max-width: 36em; margin: 4em auto">
 <h1>{title}</h1><p>{text}</p></body></html>
 """
+
+
+class _LoopbackServer(http.server.HTTPServer):
+    """An HTTPServer for 127.0.0.1 that binds fast and alone.
+
+    ``HTTPServer.server_bind`` looks up the host's fully qualified name, which can take
+    seconds on Windows; it is not needed here. On Windows ``SO_REUSEADDR`` would let a
+    second program bind the same port (and catch the redirect), so the port is taken
+    exclusively there instead.
+    """
+
+    allow_reuse_address = os.name != "nt"
+
+    def server_bind(self) -> None:
+        if os.name == "nt" and hasattr(socket, "SO_EXCLUSIVEADDRUSE"):
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = "127.0.0.1", self.server_address[1]
 
 
 class SignInListener:
@@ -79,7 +100,7 @@ class SignInListener:
             def log_message(self, format: str, *args: object) -> None:
                 """The request line holds the one-time code: never written anywhere."""
 
-        server = http.server.HTTPServer(("127.0.0.1", self.port), Handler)
+        server = _LoopbackServer(("127.0.0.1", self.port), Handler)
         server.timeout = 0.2  # handle_request() returns this often to check the deadline
         self._server = server
         self._deadline = time.monotonic() + self.lifetime

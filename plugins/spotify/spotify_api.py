@@ -210,6 +210,9 @@ class SpotifyService:
             _quiet_libraries()
             session = _session()
             self._auth = self._auth_manager(session)
+            # The session carries the retry policy (BoundedRetry: one retry, short waits
+            # only); spotipy's own retries/status_retries apply to sessions it builds, and
+            # are kept as small should it ever build one.
             client = spotipy.Spotify(auth_manager=self._auth, requests_session=session,
                                      requests_timeout=TIMEOUT, retries=1, status_retries=1)
             client.prefix = f"{self.api_url}/"

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import importlib.util
 import json
+import logging
 import re
 import shutil
 import socket
@@ -671,3 +672,48 @@ def test_spotipy_is_not_imported_at_start_up():
     done = subprocess.run([sys.executable, "-c", code], cwd=SOURCE, capture_output=True,
                           text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_volume_control_refused_by_the_device(spotify, client, httpserver):
+    spotify.write_token()
+    httpserver.expect_request("/v1/me/player/volume", method="PUT").respond_with_json(
+        {"error": {"status": 403, "message": "Player command failed: Cannot control device "
+                   "volume", "reason": "VOLUME_CONTROL_DISALLOW"}}, status=403)
+    reply = client.call("spotify_set_volume", volume_level=10)
+    assert (reply.success, reply.text) == (
+        False, "The device playing Spotify does not let its volume be changed remotely.")
+
+
+def test_unreadable_search_reply(spotify, client, httpserver):
+    spotify.write_token()
+    httpserver.expect_request("/v1/search").respond_with_data("<html>proxy error</html>")
+    reply = client.call("spotify_queue_track", name="Blinding Lights")
+    assert reply.text == "Spotify sent a search reply that could not be read; try again."
+
+
+def test_asking_again_after_signing_in_needs_no_follow_up(spotify, client, httpserver):
+    httpserver.expect_request("/accounts/api/token", method="POST").respond_with_json(
+        {"access_token": ACCESS, "token_type": "Bearer", "expires_in": 3600,
+         "refresh_token": REFRESH, "scope": SCOPE})
+    httpserver.expect_request("/v1/me/player/previous", method="POST").respond_with_data(
+        status=204)
+    _, query = authorize_link(client.call("spotify_previous_track").text)
+    assert requests.get(f"http://127.0.0.1:{spotify.port}/callback?code=c&state={query['state']}",
+                        timeout=5).status_code == 200
+    # The engine ended the conversation meanwhile: the user simply asks again.
+    again = client.call("spotify_previous_track")
+    assert (again.success, again.keep_session, again.text) == (
+        True, False, "Went back to the previous track.")
+
+
+def test_debug_logging_never_shows_tokens(spotify, client, httpserver, caplog):
+    # spotipy logs request headers (the bearer token) and token request bodies at DEBUG.
+    caplog.set_level(logging.DEBUG)
+    spotify.write_token(expires_in=-10)
+    httpserver.expect_request("/accounts/api/token", method="POST").respond_with_json(
+        {"access_token": REFRESHED, "token_type": "Bearer", "expires_in": 3600, "scope": SCOPE})
+    httpserver.expect_request("/v1/me/player/next", method="POST").respond_with_data(status=204)
+    assert client.call("spotify_next_track").success
+    assert len(httpserver.log) == 2
+    for secret in (ACCESS, REFRESHED, REFRESH):
+        assert secret not in caplog.text
