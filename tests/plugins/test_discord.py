@@ -13,6 +13,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import socket
 import sys
 import time
@@ -811,3 +812,59 @@ def test_newest_capture_ignores_other_kinds_and_deeper_folders(tmp_path: Path) -
     assert captures.newest_capture(captures.SCREENSHOT, [tmp_path]) == tmp_path / "Game" / "a.PNG"
     assert captures.newest_capture(captures.CLIP, [tmp_path]) is None
     assert captures.newest_capture(captures.CHART, [tmp_path / "nope"]) is None
+
+
+# -- README -----------------------------------------------------------------------------
+
+
+def _troubleshooting_patterns() -> list[re.Pattern[str]]:
+    text = (PLUGIN_DIR / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Troubleshooting", 1)[1]
+    patterns = []
+    for row in section.splitlines():
+        if not row.startswith("| `"):
+            continue
+        cell = row.split(" | ")[0][2:]
+        for quoted in re.findall(r"``(.+?)``|`([^`]+)`", cell):
+            words = quoted[0] or quoted[1]
+            if len(words) > 25:
+                patterns.append(re.compile(".*".join(re.escape(part)
+                                                     for part in words.split("…")) + "$"))
+    return patterns
+
+
+def test_readme_has_setup_prompts_and_troubleshooting_for_every_reply(tmp_path: Path) -> None:
+    text = (PLUGIN_DIR / "README.md").read_text(encoding="utf-8")
+    for heading in ("## Setup", "## Example prompts", "## Troubleshooting"):
+        assert heading in text
+    assert "https://discord.com/developers/applications" in text
+    assert "Server Settings > Integrations > Webhooks" in text
+    prompts = text.split("## Example prompts", 1)[1].split("\n## ", 1)[0]
+    assert len(re.findall(r'^- ".+"$', prompts, re.M)) >= 5
+    replies = [
+        SETUP_SENTENCE.format(path=tmp_path / "config.json"),
+        *FAILURES.values(),
+        "Discord is rate-limiting this bot: wait 5 seconds and try again.",
+        "Discord is rate-limiting this webhook: wait 62 seconds and try again.",
+        "big.mp4 is 10.0 MB, over the 10 MB upload limit (max_upload_mb in config.json), so it "
+        "was not sent; trim it, or raise max_upload_mb if your server allows bigger uploads.",
+        "shot.png is larger than this Discord server accepts (413 Payload Too Large); set "
+        "max_upload_mb in config.json to the server's upload limit.",
+        f"No chart (.csv) found in {tmp_path} or their subfolders; set capture_folders in "
+        "config.json to the folder your captures are saved in.",
+        "That message is 10,001 characters; Discord takes 2,000 per message and I send at most "
+        "5 messages at once (10,000 characters), so nothing was sent; shorten it.",
+        "There is nothing to send: the message is empty.",
+        "Sent 1 of 2 messages to Discord; the rest failed: Discord is having trouble right now "
+        "(HTTP 502: oops); try again later.",
+        "Discord refused the message (HTTP 400: Cannot send messages in a voice channel).",
+        "Discord answered, but its reply could not be read, so I cannot tell whether it was "
+        "posted; check the channel.",
+        "Discord did not answer within 0.3 seconds; try again in a moment.",
+        "Could not reach Discord at 127.0.0.1 (connection refused). Check your internet "
+        "connection and the `api_url` setting.",
+        "Discord is having trouble right now (HTTP 503); try again later.",
+    ]
+    patterns = _troubleshooting_patterns()
+    for reply in replies:
+        assert any(p.match(reply) for p in patterns), f"README does not explain: {reply}"
