@@ -227,11 +227,6 @@ class SpotifyService:
 
     # -- sign-in --------------------------------------------------------------------------
 
-    def signed_in(self) -> bool:
-        """Whether a token is cached (it may still need a refresh)."""
-        self.client  # noqa: B018 - builds the cache handler
-        return self._cache.get_cached_token() is not None
-
     def begin_sign_in(self, pending: tuple[Callable[..., Any], dict[str, Any]] | None) -> str:
         """The authorize link; a listener waits for its redirect (one sign-in at a time).
 
@@ -277,7 +272,8 @@ class SpotifyService:
         except spotipy.SpotifyOauthError as exc:
             raise CommandError(_oauth_sentence(exc)) from None
         except Exception as exc:  # requests' errors: no answer from the accounts service
-            raise CommandError(self._no_answer(exc, self.accounts_url, "accounts_url")) from None
+            sentence = self._no_answer(exc, self.accounts_url, "accounts_url")
+            raise CommandError(sentence or "The sign-in request to Spotify failed.") from None
         log.info("signed in to Spotify; token cached")
 
     def cancel_sign_in(self) -> None:
@@ -346,7 +342,11 @@ class SpotifyService:
         except CommandError:
             raise
         except Exception as exc:
-            sentence = self._no_answer(exc, self.api_url, "api_url")
+            # A token refresh goes to the accounts service, everything else to the Web API.
+            url = str(getattr(getattr(exc, "request", None), "url", "") or "")
+            sentence = (self._no_answer(exc, self.accounts_url, "accounts_url")
+                        if url.startswith(self.accounts_url) else
+                        self._no_answer(exc, self.api_url, "api_url"))
             if sentence is None:
                 raise
             raise CommandError(sentence) from None

@@ -717,3 +717,31 @@ def test_debug_logging_never_shows_tokens(spotify, client, httpserver, caplog):
     assert len(httpserver.log) == 2
     for secret in (ACCESS, REFRESHED, REFRESH):
         assert secret not in caplog.text
+
+
+def test_refresh_with_the_accounts_service_unreachable(spotify, client, httpserver):
+    spotify.write_token(expires_in=-10)
+    port = free_port()
+    config = dict(spotify.config, accounts_url=f"http://127.0.0.1:{port}")
+    (spotify.folder / "config.json").write_text(json.dumps(config))
+    time.sleep(0.02)
+    reply = client.call("spotify_next_track")
+    assert (reply.success, reply.text) == (False, (
+        f"Could not reach Spotify at 127.0.0.1:{port} (connection refused). Check your internet "
+        "connection and `accounts_url` in config.json."))
+    assert httpserver.log == [] and spotify.auth_file.exists()  # the sign-in is kept
+
+
+def test_sign_in_with_the_accounts_service_unreachable(spotify, client):
+    port = free_port()
+    config = dict(spotify.config, accounts_url=f"http://127.0.0.1:{port}")
+    (spotify.folder / "config.json").write_text(json.dumps(config))
+    time.sleep(0.02)
+    _, query = authorize_link(client.call("spotify_next_track").text)
+    page = requests.get(f"http://127.0.0.1:{spotify.port}/callback?code=c&state={query['state']}",
+                        timeout=10)
+    assert page.status_code == 502 and "Could not reach Spotify" in page.text
+    told = client.input("done")
+    assert told.text == (f"The Spotify sign-in did not finish: Could not reach Spotify at "
+                         f"127.0.0.1:{port} (connection refused). Check your internet connection "
+                         "and `accounts_url` in config.json. Ask again for a new link.")
