@@ -27,7 +27,7 @@ from typing import Any
 from gassist_sdk import CommandError
 
 __all__ = ["MAX_MESSAGE", "MAX_PARTS", "DiscordClient", "DiscordError", "Target",
-           "split_message", "target_from_config", "too_big"]
+           "file_size", "split_message", "target_from_config", "too_big"]
 
 MAX_MESSAGE = 2000  # characters in one Discord message
 MAX_PARTS = 5  # a longer text is refused rather than flooding the channel
@@ -163,8 +163,12 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     return pieces
 
 
-def megabytes(size: int) -> str:
-    """``"12.3 MB"`` (in MiB, the unit Discord's limits are counted in)."""
+def file_size(size: int) -> str:
+    """``"812 bytes"``, ``"34 KB"``, ``"12.3 MB"`` (binary units, as Discord counts its limits)."""
+    if size < 1024:
+        return f"{size} byte{'s' if size != 1 else ''}"
+    if size < 1048576:
+        return f"{size / 1024:.0f} KB"
     return f"{size / 1048576:.1f} MB"
 
 
@@ -172,7 +176,7 @@ def too_big(path: Path, size: int, limit_mb: float) -> str | None:
     """Why the file cannot be uploaded, or None when it is small enough."""
     if size <= limit_mb * 1048576:
         return None
-    return (f"{path.name} is {megabytes(size)}, over the {limit_mb:g} MB upload limit "
+    return (f"{path.name} is {file_size(size)}, over the {limit_mb:g} MB upload limit "
             "(max_upload_mb in config.json), so it was not sent; trim it, or raise max_upload_mb "
             "if your server allows bigger uploads.")
 

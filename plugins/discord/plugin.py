@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 from gassist_sdk import Context, Plugin, setting
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from captures import CaptureKind
     from discord_api import DiscordClient
 
@@ -105,7 +107,7 @@ def send_latest_screenshot_to_discord_channel(ctx: Context, caption: Caption = N
 def _send_latest(kind: CaptureKind, caption: str | None, ctx: Context) -> str:
     """Find the newest capture of ``kind``, check its size, upload it with the caption."""
     from captures import default_folders, expand_folders, newest_capture
-    from discord_api import DiscordError, megabytes, too_big
+    from discord_api import DiscordError, file_size, too_big
 
     config: DiscordConfig = ctx.config
     parts = _parts(caption or "", "caption")
@@ -126,7 +128,7 @@ def _send_latest(kind: CaptureKind, caption: str | None, ctx: Context) -> str:
             raise DiscordError(refused)
         _deliver(client, parts, upload=found)
         where = client.target.where
-    reply = f"Sent the latest {kind.name}, {found.name} ({megabytes(size)}), to {where}."
+    reply = f"Sent the latest {kind.name}, {found.name} ({file_size(size)}), to {where}."
     if len(parts) > 1:
         reply += f" The caption followed in {len(parts) - 1} more message(s)."
     return reply
@@ -154,14 +156,14 @@ def _client(ctx: Context) -> DiscordClient:
     return DiscordClient(target)
 
 
-def _deliver(client: DiscordClient, parts: list[str], upload: object = None) -> None:
+def _deliver(client: DiscordClient, parts: list[str], upload: Path | None = None) -> None:
     """Post the parts in order (the first with the file); says how far it got on failure."""
     from discord_api import DiscordError
 
     for index, part in enumerate(parts):
         try:
             if index == 0 and upload is not None:
-                client.send_file(upload, part)  # type: ignore[arg-type]
+                client.send_file(upload, part)
             else:
                 client.send_text(part)
         except DiscordError as error:

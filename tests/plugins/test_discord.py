@@ -288,6 +288,12 @@ def test_long_message_is_split_at_line_breaks_into_messages_sent_in_order(
         assert_headers(mode, request)
 
 
+def test_file_sizes_are_told_in_the_unit_that_fits() -> None:
+    assert [discord_api.file_size(n) for n in (0, 1, 1023, 1024, 5000, 1048575, 1048576,
+                                               25 * 1048576 + 1)] == [
+        "0 bytes", "1 byte", "1023 bytes", "1 KB", "5 KB", "1024 KB", "1.0 MB", "25.0 MB"]
+
+
 def test_split_message_table() -> None:
     split = discord_api.split_message
     assert split("") == [""]
@@ -352,7 +358,7 @@ def test_newest_chart_is_uploaded_as_multipart(config_file: Path, tmp_path: Path
     result = call(config_file, config, "send_latest_chart_to_discord_channel",
                   caption="Tonight's run")
     assert result.success
-    assert result.text == (f"Sent the latest chart, cyberpunk-fps.csv (0.0 MB), to "
+    assert result.text == (f"Sent the latest chart, cyberpunk-fps.csv (21 bytes), to "
                            f"{WHERE[mode]}.")
     httpserver.check_assertions()
     (request,) = requests_seen(httpserver)
@@ -377,7 +383,7 @@ def test_newest_clip_from_any_game_folder_without_caption(
     config = config_for(mode, httpserver, capture_folders=[str(nvidia)])
     result = call(config_file, config, "send_latest_shadowplay_clip_to_discord_channel")
     assert result.text == ("Sent the latest clip, Apex Legends 2026.12.02 - 18.00.00.02.mp4 "
-                           f"(0.0 MB), to {WHERE[mode]}.")
+                           f"(12 bytes), to {WHERE[mode]}.")
     payload, upload = multipart(requests_seen(httpserver)[0])
     assert payload == {"attachments": [{"id": 0,
                                         "filename": "Apex Legends 2026.12.02 - 18.00.00.02.mp4"}],
@@ -397,7 +403,7 @@ def test_newest_screenshot_may_be_a_jpg_and_folders_are_all_searched(
                                                       str(two)])
     result = call(config_file, config, "send_latest_screenshot_to_discord_channel",
                   caption="look at this")
-    assert result.text == ("Sent the latest screenshot, Screenshot 2026-12-02.JPG (0.0 MB), to "
+    assert result.text == ("Sent the latest screenshot, Screenshot 2026-12-02.JPG (8 bytes), to "
                            "Discord (through the webhook).")
     payload, upload = multipart(requests_seen(httpserver)[0])
     assert payload["content"] == "look at this"
@@ -500,7 +506,7 @@ def test_long_caption_goes_with_the_file_then_follows(config_file: Path, tmp_pat
     expect(httpserver, "webhook").respond_with_json(message_reply())
     result = call(config_file, hook_config(httpserver, capture_folders=[str(shots)]),
                   "send_latest_screenshot_to_discord_channel", caption=caption)
-    assert result.text == ("Sent the latest screenshot, shot.png (0.0 MB), to Discord (through "
+    assert result.text == ("Sent the latest screenshot, shot.png (4 bytes), to Discord (through "
                            "the webhook). The caption followed in 1 more message(s).")
     upload, follow = requests_seen(httpserver)
     assert multipart(upload)[0]["content"] == "w" * 1990

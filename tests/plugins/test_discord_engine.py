@@ -73,7 +73,7 @@ def test_webhook_and_bot_through_the_emulator(sample_copy: Any, run_sample: Any,
     assert message.success, message.error
     assert message.text == "Sent to Discord (through the webhook)."
     assert shot.text == ("Sent the latest screenshot, Apex Legends Screenshot 2026.12.02.png "
-                         "(0.0 MB), to Discord (through the webhook).")
+                         "(8 bytes), to Discord (through the webhook).")
     httpserver.check_assertions()
     first, second = (request for request, _ in httpserver.log)
     assert json.loads(first.get_data()) == {"content": "GG from the emulator",
@@ -96,7 +96,7 @@ def test_webhook_and_bot_through_the_emulator(sample_copy: Any, run_sample: Any,
     with run_sample(folder, config=bot) as run:
         chart = run.call("send_latest_chart_to_discord_channel")
         refused = run.call("send_latest_shadowplay_clip_to_discord_channel")
-    assert chart.text == ("Sent the latest chart, fps-run.csv (0.0 MB), to Discord channel "
+    assert chart.text == ("Sent the latest chart, fps-run.csv (15 bytes), to Discord channel "
                           f"{CHANNEL}.")
     assert not refused.success and refused.failure == "plugin"
     assert refused.text == (
@@ -168,7 +168,7 @@ def test_executable_build_posts_through_the_fake(sample_copy: Any, run_sample: A
                         caption="clip of the day")
     assert clip.success, clip.error
     assert clip.text == ("Sent the latest clip, Apex Legends 2026.12.02 - 18.00.00.02.mp4 "
-                         f"(0.0 MB), to Discord channel {CHANNEL}.")
+                         f"(8 bytes), to Discord channel {CHANNEL}.")
     (request,) = (r for r, _ in httpserver.log)
     assert request.headers["Authorization"] == f"Bot {BOT_TOKEN}"
     payload, name, data = form_parts(request)
