@@ -132,7 +132,7 @@ def no_secrets(spotify: Spotify, capfd: pytest.CaptureFixture[str], *replies: An
 
 
 def authorize_link(text: str) -> tuple[str, dict[str, str]]:
-    match = re.search(r"(http://\S+/authorize\?\S+)", text)
+    match = re.search(r"(https?://\S+/authorize\?\S+)", text)
     assert match, text
     url = match.group(1)
     return url, {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
@@ -641,13 +641,26 @@ def test_unknown_app_on_refresh(spotify, client, httpserver):
                           "(from https://developer.spotify.com/dashboard).")
 
 
-def test_setup_asks_for_the_client_id_with_the_redirect_uri(spotify, client):
-    (spotify.folder / "config.json").unlink()
+def test_setup_asks_for_the_client_id_with_the_redirect_uri(spotify, client, httpserver):
+    rest = {k: v for k, v in spotify.config.items() if k != "client_id"}
+    (spotify.folder / "config.json").write_text(json.dumps(rest))
     asked = client.call("spotify_next_track")
     assert asked.keep_session and "**spotify needs to be set up first.**" in asked.text
     assert "https://developer.spotify.com/dashboard" in asked.text
     assert "http://127.0.0.1:8888/callback" in asked.text
     assert "No client secret is needed" in asked.text
+
+    # Pasting the Client ID runs the call again, which then asks for the sign-in.
+    pasted = client.input(CLIENT_ID)
+    assert not pasted.success and pasted.keep_session
+    assert pasted.full_text.startswith("Saved `client_id` to config.json.")
+    assert "**Sign in to Spotify first.**" in pasted.full_text
+    url, query = authorize_link(pasted.full_text)
+    assert url.startswith(httpserver.url_for("/accounts/authorize?"))
+    assert (query["client_id"], query["redirect_uri"]) == (
+        CLIENT_ID, f"http://127.0.0.1:{spotify.port}/callback")
+    assert json.loads((spotify.folder / "config.json").read_text()) == spotify.config
+    assert client.input("cancel").text == "Spotify sign-in cancelled. Ask again whenever you like."
 
 
 def test_manifest_is_current():
