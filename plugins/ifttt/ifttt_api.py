@@ -129,9 +129,6 @@ class Ifttt:
 
     def __init__(self, base_url: str, key: str, *, timeout: tuple[float, float] | None = None,
                  budget: float = BUDGET) -> None:
-        # gassist_sdk.http imports requests by name at run time, which the exe build's
-        # import scan cannot see; this statement is what puts requests into the executable.
-        import requests  # noqa: F401
         from gassist_sdk.http import ServiceClient
 
         guard_loggers()

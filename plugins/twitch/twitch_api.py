@@ -60,10 +60,6 @@ class TwitchAPI:
     def __init__(self, client_id: str, client_secret: str, *, api_url: str, auth_url: str,
                  token_file: str | Path, timeout: tuple[float, float] = (3.05, 10.0),
                  retries: int = 2, clock: Callable[[], float] = time.time) -> None:
-        # gassist_sdk.http imports requests by name at run time, which PyInstaller's
-        # byte-code scan cannot see; this import puts it into an exe build (the first
-        # request needs it a moment later anyway).
-        import requests  # noqa: F401
         self._client_id = client_id
         self._client_secret = client_secret
         self._auth_url = auth_url

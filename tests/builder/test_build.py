@@ -533,6 +533,31 @@ def test_hidden_imports_are_discovered(tmp_path: Path) -> None:
     assert found == sorted(found)
 
 
+def test_requirements_imported_by_name_only_become_hidden_imports(tmp_path: Path) -> None:
+    # gassist_sdk.http imports requests by name on the first request; a frozen plug-in
+    # that listed requests failed with ModuleNotFoundError before deps/ was scanned.
+    deps = tmp_path / "deps"
+    for folder in ("requests", "google/genai", "google/auth", "requests-2.34.dist-info",
+                   "bin", "__pycache__", "charset_normalizer"):
+        (deps / folder).mkdir(parents=True)
+    for init in ("requests", "google/genai", "google/auth", "charset_normalizer"):
+        (deps / init / "__init__.py").write_text("")
+    (deps / "six.py").write_text("")
+    (deps / "_speedups.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
+    (deps / "yaml.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
+    (deps / "distutils-precedence.pth").write_text("")
+    import gassist_sdk
+
+    runtime = Path(gassist_sdk.__file__).parent
+    assert _freeze.installed_top_level(deps) == {
+        "requests", "google.genai", "google.auth", "charset_normalizer", "six", "yaml"}
+    found = _freeze.discover_hidden_imports([], runtime, deps)
+    assert {"requests", "google.genai", "six", "gassist_sdk.http"} <= set(found)
+    assert "google" not in found and "bin" not in found
+    assert _freeze.discover_hidden_imports([], runtime, tmp_path / "none") == \
+        _freeze.discover_hidden_imports([], runtime)
+
+
 @pytest.mark.slow
 @pytest.mark.e2e
 def test_one_folder_executable_runs_over_real_pipes(tmp_path: Path) -> None:

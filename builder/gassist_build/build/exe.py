@@ -37,6 +37,7 @@ class ExeMode:
         exe_base = _platform.executable_name(job.name, windows=False)
         executable = _platform.executable_name(job.name)
         search_paths = [job.src, runtime_dir().parent]
+        deps: Path | None = None
         if job.requirements:
             deps = job.work / "deps"
             shutil.rmtree(deps, ignore_errors=True)
@@ -51,7 +52,7 @@ class ExeMode:
                 exe_base=exe_base,
                 search_paths=tuple(search_paths),
                 hidden_imports=tuple(freeze.discover_hidden_imports(
-                    [m for m in job.modules if m.is_file()], runtime_dir())),
+                    [m for m in job.modules if m.is_file()], runtime_dir(), deps)),
                 onefile=self.onefile,
                 strip=freeze.can_strip(),
             )

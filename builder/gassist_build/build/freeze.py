@@ -14,7 +14,9 @@ Choices, and why:
   folder on every start, which costs start-up time on each launch;
 * hidden imports discovered from the code (every submodule of ``gassist_sdk``
   and each ``importlib.import_module("...")`` / ``__import__("...")`` with a
-  literal name in the plug-in), never hand-listed;
+  literal name in the plug-in) and from the requirements (every top-level module
+  they installed: ``gassist_sdk.http`` imports ``requests`` by name only, on the
+  first request, which a byte-code scan cannot see), never hand-listed;
 * PyInstaller runs in a child process with ``PYTHONHASHSEED=0`` so that two
   builds of the same sources give the same bytes.
 """
@@ -30,7 +32,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["FreezePlan", "discover_hidden_imports", "render_spec", "run_pyinstaller"]
+__all__ = ["FreezePlan", "discover_hidden_imports", "installed_top_level", "render_spec",
+           "run_pyinstaller"]
 
 # Not needed by a console plug-in, and large.
 _EXCLUDES = ("tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "pydoc_data")
@@ -77,13 +80,48 @@ def _literal_imports(tree: ast.AST) -> set[str]:
     return found
 
 
-def discover_hidden_imports(plugin_modules: list[Path], runtime_dir: Path) -> list[str]:
+def installed_top_level(deps: Path) -> set[str]:
+    """The importable top-level modules pip installed into ``deps``.
+
+    A namespace package (a folder without ``__init__.py``, such as ``google``) is
+    not importable code by itself: its sub-packages (``google.genai``) are named
+    instead. Metadata, scripts and byte-code folders are skipped.
+    """
+    found: set[str] = set()
+    if not deps.is_dir():
+        return found
+    for entry in sorted(deps.iterdir()):
+        name = entry.name
+        if name.startswith((".", "_")):  # private modules: their packages import them
+            continue
+        if entry.is_dir():
+            if name.endswith((".dist-info", ".egg-info", ".data")) or name in ("bin", "Scripts",
+                                                                               "__pycache__"):
+                continue
+            if not name.isidentifier():
+                continue
+            if (entry / "__init__.py").is_file():
+                found.add(name)
+            else:  # a namespace package: its parts
+                found |= {f"{name}.{part}" for part in installed_top_level(entry)}
+        elif entry.suffix == ".py" and entry.stem.isidentifier():
+            found.add(entry.stem)
+        elif entry.suffix in (".so", ".pyd") and name.split(".")[0].isidentifier():
+            found.add(name.split(".")[0])
+    return found
+
+
+def discover_hidden_imports(plugin_modules: list[Path], runtime_dir: Path,
+                            deps: Path | None = None) -> list[str]:
     """Modules a frozen plug-in needs that PyInstaller's byte-code scan misses.
 
     Args:
         plugin_modules: The plug-in's own ``.py`` files.
         runtime_dir: The ``gassist_sdk`` package folder; all its submodules are
             included because the runtime imports some lazily (platform-specific code).
+        deps: Where the requirements were installed for freezing: their top-level
+            modules are included, because a plug-in (or ``gassist_sdk.http``) may
+            import them by name only.
 
     Returns:
         Sorted module names.
@@ -99,6 +137,8 @@ def discover_hidden_imports(plugin_modules: list[Path], runtime_dir: Path) -> li
         except SyntaxError:
             continue  # the manifest step already reported it
         found |= _literal_imports(tree)
+    if deps is not None:
+        found |= installed_top_level(deps)
     return sorted(found)
 
 
