@@ -110,7 +110,7 @@ def _send_latest(kind: CaptureKind, caption: str | None, ctx: Context) -> str:
     from discord_api import DiscordError, file_size, too_big
 
     config: DiscordConfig = ctx.config
-    parts = _parts(caption or "", "caption")
+    parts = _parts((caption or "").strip(), "caption")  # a blank caption is no caption
     with _client(ctx) as client:  # before searching: an unset plug-in says so first
         folders = expand_folders(config.capture_folders) or default_folders(kind)
         found = newest_capture(kind, folders)

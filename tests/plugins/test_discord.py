@@ -381,7 +381,8 @@ def test_newest_clip_from_any_game_folder_without_caption(
     capture(nvidia / "Apex Legends" / "deeper", "too-deep.mp4", b"ignored", age=0)
     expect(httpserver, mode).respond_with_json(message_reply(attachments=1))
     config = config_for(mode, httpserver, capture_folders=[str(nvidia)])
-    result = call(config_file, config, "send_latest_shadowplay_clip_to_discord_channel")
+    blank = {} if mode == "bot" else {"caption": "   "}  # a blank caption is no caption
+    result = call(config_file, config, "send_latest_shadowplay_clip_to_discord_channel", **blank)
     assert result.text == ("Sent the latest clip, Apex Legends 2026.12.02 - 18.00.00.02.mp4 "
                            f"(12 bytes), to {WHERE[mode]}.")
     payload, upload = multipart(requests_seen(httpserver)[0])
@@ -402,7 +403,7 @@ def test_newest_screenshot_may_be_a_jpg_and_folders_are_all_searched(
     config = hook_config(httpserver, capture_folders=[str(one), str(tmp_path / "missing"),
                                                       str(two)])
     result = call(config_file, config, "send_latest_screenshot_to_discord_channel",
-                  caption="look at this")
+                  caption="  look at this \n")
     assert result.text == ("Sent the latest screenshot, Screenshot 2026-12-02.JPG (8 bytes), to "
                            "Discord (through the webhook).")
     payload, upload = multipart(requests_seen(httpserver)[0])
