@@ -758,3 +758,19 @@ def test_sign_in_with_the_accounts_service_unreachable(spotify, client):
     assert told.text == (f"The Spotify sign-in did not finish: Could not reach Spotify at "
                          f"127.0.0.1:{port} (connection refused). Check your internet connection "
                          "and `accounts_url` in config.json. Ask again for a new link.")
+
+
+def test_sign_in_over_the_legacy_v1_protocol(spotify, httpserver):
+    httpserver.expect_request("/accounts/api/token", method="POST").respond_with_json(
+        {"access_token": ACCESS, "token_type": "Bearer", "expires_in": 3600,
+         "refresh_token": REFRESH, "scope": SCOPE})
+    httpserver.expect_request("/v1/me/player/shuffle", method="PUT",
+                              query_string="state=false").respond_with_data(status=204)
+    with PluginClient(spotify.plugin, protocol="v1") as engine:
+        asked = engine.call("spotify_shuffle_playback", state="off")
+        assert asked.keep_session  # V1: awaiting_input
+        _, query = authorize_link(asked.text)
+        assert requests.get(f"http://127.0.0.1:{spotify.port}/callback?code=c&state="
+                            f"{query['state']}", timeout=5).status_code == 200
+        done = engine.input("ok")
+    assert done.full_text == "Signed in to Spotify.\n\nShuffle is off."
