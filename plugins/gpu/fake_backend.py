@@ -28,7 +28,8 @@ reads return. A scenario file::
 A value left out is one the board does not report (its read answers NotSupported; leave
 out ``fans`` for a board without fan control, as datacenter boards are). ``unsupported``
 makes named backend methods answer NotSupported; ``faults`` makes a method raise
-``not_supported``, ``no_permission`` or ``gpu_lost`` (every time, or ``times`` times);
+``not_supported``, ``no_permission`` or ``gpu_lost`` (every time, or ``times`` times,
+after the first ``after`` calls succeeded);
 ``ignore_writes`` names writes the board accepts without changing anything (so the
 read-back shows the old value).
 """
@@ -141,6 +142,9 @@ class ScenarioBackend:
             raise GpuError("Invalid Argument")
         board = self._boards[gpu]
         fault = board.get("faults", {}).get(method)
+        if isinstance(fault, dict) and fault.get("after", 0) > 0:
+            fault["after"] -= 1  # this call still succeeds
+            fault = None
         if fault is not None:
             kind = fault.get("error") if isinstance(fault, dict) else fault
             if isinstance(fault, dict) and "times" in fault:

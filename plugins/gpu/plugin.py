@@ -130,6 +130,11 @@ def _gib(value: int) -> str:
     return f"{value / 2**30:.1f} GiB"
 
 
+def _sentence(text: str) -> str:
+    """``text`` with its first letter capitalised (and the rest as it was)."""
+    return text[:1].upper() + text[1:]
+
+
 def _na(value: object, unit: str = "") -> str:
     return "n/a" if value is None else f"{value}{unit}"
 
@@ -298,7 +303,7 @@ def _write(ctx: Context, label: str, what: str, call: Callable[[], None]) -> Non
     try:
         call()
     except NoPermission:
-        raise CommandError(f"{what.capitalize()} on {label} needs G-Assist (or this plug-in) to "
+        raise CommandError(f"{_sentence(what)} on {label} needs G-Assist (or this plug-in) to "
                            "run elevated, as administrator: the driver answered 'Insufficient "
                            "Permissions'. Nothing was changed.") from None
     except NotSupported:
@@ -521,8 +526,10 @@ def set_gpu_fan_speed(
                        lambda fan=fan: backend.set_fan_speed(index, fan, target))
             except CommandError as exc:
                 if done:
-                    raise CommandError(f"{exc} Fan(s) {', '.join(map(str, done))} were already "
-                                       f"set; {RESTORE_HINT}.") from None
+                    fans_set = ", ".join(map(str, done))
+                    raise CommandError(f"{str(exc).removesuffix(' Nothing was changed.')} "
+                                       f"Fan {fans_set} already runs at {target}%; "
+                                       f"{RESTORE_HINT}.") from None
                 raise
             done.append(fan)
         speeds = [_read_back(label, lambda fan=fan: backend.fan_target(index, fan))
@@ -530,7 +537,7 @@ def set_gpu_fan_speed(
         off = [f"fan {fan} reads {speed}%" for fan, speed in enumerate(speeds) if speed != target]
         if off:
             raise CommandError(f"The driver accepted {target}%, but {', '.join(off)}: the board "
-                               f"did not take it. {RESTORE_HINT.capitalize()}.")
+                               f"did not take it. {_sentence(RESTORE_HINT)}.")
         return (f"Done: {label}'s {count} run at {target}% now (read back from the driver), "
                 f"under manual control; {RESTORE_HINT} and give them back to automatic control.")
 
