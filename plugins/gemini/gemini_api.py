@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import math
+import queue
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,9 +28,13 @@ from gassist_sdk import CommandError
 
 KEYS_URL = "https://aistudio.google.com/app/apikey"
 DEFAULT_HOST = "generativelanguage.googleapis.com"
-# Each network wait (connect, each read of the stream) gives up after this long, well
-# inside the engine's 30 s limit on a call.
+# Each network wait (connect, each read of the stream) gives up after this long.
 TIMEOUT_S = 20.0
+# An answer ends within this, whatever the network does: the engine stops a call that has
+# not completed after 30 s (streaming does not extend it).
+CALL_BUDGET_S = 25.0
+# The key check during setup answers within the engine's 30 s, retry included.
+CHECK_TIMEOUT_S = 10.0
 # One more try for the errors Google calls transient (overloaded, unavailable).
 RETRY_STATUSES = (500, 502, 503, 504)
 MAX_SOURCES = 8
@@ -66,6 +72,7 @@ class Answer:
     text: str = ""
     sources: list[Source] = field(default_factory=list)
     cut: bool = False  # stopped at max_chars
+    out_of_time: bool = False  # stopped at CALL_BUDGET_S
     stopped_early: str | None = None  # a finish reason worth telling (MAX_TOKENS)
 
 
@@ -85,7 +92,8 @@ def client_for(api_key: str, api_url: str = "") -> Any:
                 retry_options=types.HttpRetryOptions(attempts=2, initial_delay=0.5,
                                                      max_delay=2.0, jitter=0.2,
                                                      http_status_codes=list(RETRY_STATUSES)))
-            client = _clients[wanted] = genai.Client(api_key=api_key, http_options=options)
+            client = _clients[wanted] = genai.Client(vertexai=False, api_key=api_key,
+                                                     http_options=options)
         return client
 
 
@@ -95,7 +103,11 @@ def check_key(api_key: str, api_url: str, model: str) -> str | None:
     A ``models.get`` costs no quota and proves both the key and the model name.
     """
     try:
-        client_for(api_key, api_url).models.get(model=model)
+        from google.genai import types
+
+        quick = types.GetModelConfig(http_options=types.HttpOptions(
+            timeout=int(CHECK_TIMEOUT_S * 1000)))
+        client_for(api_key, api_url).models.get(model=model, config=quick)
     except Exception as exc:
         sentence = describe_error(exc, model=model, api_url=api_url)
         if sentence is None:
@@ -106,8 +118,13 @@ def check_key(api_key: str, api_url: str, model: str) -> str | None:
 
 def stream_answer(api_key: str, api_url: str, model: str, turns: list[Turn], *,
                   instruction: str, grounding: bool, max_chars: int,
-                  on_text: Callable[[str], None]) -> Answer:
+                  on_text: Callable[[str], None],
+                  cancelled: Callable[[], bool] = lambda: False) -> Answer:
     """Ask Gemini, handing each piece of the answer to ``on_text`` as it arrives.
+
+    The stream is read on a thread of its own, so the answer ends within
+    ``CALL_BUDGET_S`` whatever the network does (the engine stops a call after 30 s),
+    and at once when ``cancelled()`` turns true (the plug-in is shutting down).
 
     Raises:
         GeminiError: One sentence for every failure: quota, key, safety block,
@@ -120,38 +137,32 @@ def stream_answer(api_key: str, api_url: str, model: str, turns: list[Turn], *,
         tools=[types.Tool(google_search=types.GoogleSearch())] if grounding else None)
     contents = [types.Content(role=turn.role, parts=[types.Part(text=turn.text)])
                 for turn in turns]
-    answer = Answer()
-    pieces: list[str] = []
-    stream = None
-    try:
-        stream = client_for(api_key, api_url).models.generate_content_stream(
-            model=model, contents=contents, config=config)
-        for chunk in stream:
-            _refuse_blocked(chunk)
-            candidate = (chunk.candidates or [None])[0]
-            if candidate is None:
-                continue
-            _collect_sources(candidate, answer.sources)
-            text = _text_of(candidate)
-            if text:
-                room = max_chars - sum(map(len, pieces))
-                if len(text) >= room:
-                    text, answer.cut = text[:room], True
-                if text:
-                    pieces.append(text)
-                    on_text(text)
-                if answer.cut:
+    client = client_for(api_key, api_url)
+    deadline = time.monotonic() + CALL_BUDGET_S
+    events: queue.Queue[tuple[str, Any]] = queue.Queue()
+    stop = threading.Event()
+
+    def read_stream() -> None:
+        stream = None
+        try:
+            stream = client.models.generate_content_stream(model=model, contents=contents,
+                                                           config=config)
+            for chunk in stream:
+                if stop.is_set():
                     break
-            reason = _name(candidate.finish_reason)
-            if reason in _SAFETY_REASONS:
-                raise GeminiError(
-                    f"Gemini stopped {'its answer' if pieces else 'before answering'}: its "
-                    f"safety filters blocked it ({reason}). Try asking it differently.")
-            if reason == "RECITATION":
-                raise GeminiError("Gemini stopped its answer because it was quoting a source "
-                                  "too closely (RECITATION). Try asking it differently.")
-            if reason == "MAX_TOKENS":
-                answer.stopped_early = reason
+                events.put(("chunk", chunk))
+            events.put(("end", None))
+        except BaseException as exc:  # handed to the caller's thread, which decides
+            events.put(("error", exc))
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()  # frees the connection when the answer was cut short
+
+    threading.Thread(target=read_stream, name="gemini-stream", daemon=True).start()
+    answer = Answer()
+    try:
+        _consume(events, answer, deadline, max_chars, on_text, cancelled)
     except GeminiError:
         raise
     except Exception as exc:
@@ -160,12 +171,61 @@ def stream_answer(api_key: str, api_url: str, model: str, turns: list[Turn], *,
             raise
         raise GeminiError(sentence) from None
     finally:
-        close = getattr(stream, "close", None)
-        if close is not None:
-            close()  # frees the connection when the answer was cut short
-    answer.text = "".join(pieces)
+        stop.set()
+    if answer.out_of_time and not answer.text:
+        host = urlsplit(api_url.strip()).netloc if api_url.strip() else DEFAULT_HOST
+        raise GeminiError(f"Gemini did not answer within {CALL_BUDGET_S:g} seconds ({host}). "
+                          "Try again in a moment.")
     answer.sources = _unique(answer.sources)[:MAX_SOURCES]
     return answer
+
+
+def _consume(events: queue.Queue[tuple[str, Any]], answer: Answer, deadline: float,
+             max_chars: int, on_text: Callable[[str], None],
+             cancelled: Callable[[], bool]) -> None:
+    """Turn the streamed responses into ``answer``, passing its text on as it comes."""
+    pieces: list[str] = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            answer.out_of_time = True
+            break
+        try:
+            kind, item = events.get(timeout=min(remaining, 0.25))
+        except queue.Empty:
+            if cancelled():
+                break
+            continue
+        if kind == "end":
+            break
+        if kind == "error":
+            raise item
+        _refuse_blocked(item)
+        candidate = (item.candidates or [None])[0]
+        if candidate is None:
+            continue
+        _collect_sources(candidate, answer.sources)
+        text = _text_of(candidate)
+        if text:
+            room = max_chars - sum(map(len, pieces))
+            if len(text) >= room:
+                text, answer.cut = text[:room], True
+            if text:
+                pieces.append(text)
+                answer.text = "".join(pieces)
+                on_text(text)
+            if answer.cut:
+                break
+        reason = _name(candidate.finish_reason)
+        if reason in _SAFETY_REASONS:
+            raise GeminiError(
+                f"Gemini stopped {'its answer' if pieces else 'before answering'}: its "
+                f"safety filters blocked it ({reason}). Try asking it differently.")
+        if reason == "RECITATION":
+            raise GeminiError("Gemini stopped its answer because it was quoting a source "
+                              "too closely (RECITATION). Try asking it differently.")
+        if reason == "MAX_TOKENS":
+            answer.stopped_early = reason
 
 
 def _refuse_blocked(chunk: Any) -> None:
@@ -227,8 +287,7 @@ def describe_error(exc: BaseException, *, model: str, api_url: str) -> str | Non
         where = "api_url in config.json" if api_url.strip() else "your internet connection"
         return f"Cannot reach Gemini at {host} ({why}). Check {where}."
     if isinstance(exc, _http_errors("TransportError")):
-        return (f"The connection to Gemini at {host} broke ({type(exc).__name__}). "
-                "Try again.")
+        return f"The connection to Gemini at {host} broke off. Try again."
     from pydantic import ValidationError
 
     if isinstance(exc, (errors.UnknownApiResponseError, json.JSONDecodeError, ValidationError)):

@@ -133,7 +133,7 @@ def _answer(ctx: Context, question: str) -> str:
             config.api_key, config.api_url, config.model, chat.turns,
             instruction=_instruction(question, ctx.system_info),
             grounding=config.grounding, max_chars=config.max_answer_chars,
-            on_text=ctx.stream)
+            on_text=ctx.stream, cancelled=lambda: ctx.cancelled)
     except gemini_api.GeminiError:
         chat.turns.pop()  # the unanswered question is not part of the history
         raise
@@ -153,6 +153,9 @@ def _closing(answer: Answer, max_chars: int) -> str:
     if answer.cut:
         parts.append(f"_(Answer cut at {max_chars} characters; raise max_answer_chars in "
                      "config.json for longer ones.)_")
+    elif answer.out_of_time:
+        parts.append("_(Gemini was still writing when the time for one answer ran out; say "
+                     "“go on” for the rest.)_")
     elif answer.stopped_early:
         parts.append("_(Gemini stopped early: the answer reached its length limit.)_")
     if answer.sources:

@@ -15,6 +15,7 @@ import logging
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -594,3 +595,115 @@ def test_the_manifest_on_disk_is_the_code_s() -> None:
     done = subprocess.run([sys.executable, "plugin.py", "--manifest", "--check"], cwd=FOLDER,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def held_stream(gate: threading.Event, *before: dict[str, Any]) -> Response:
+    """Sends ``before``, then nothing until the gate opens (a Gemini that went quiet)."""
+    def body() -> Iterator[str]:
+        for item in before:
+            yield f"data: {json.dumps(item)}\r\n\r\n"
+        gate.wait(10)
+        yield f"data: {json.dumps(event('late', finish='STOP'))}\r\n\r\n"
+    return Response(body(), content_type="text/event-stream")
+
+
+def test_an_answer_still_streaming_near_the_engine_s_30_s_limit_ends_in_time(
+        gemini: ModuleType, fake: Fake, configured: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gemini_api
+
+    monkeypatch.setattr(gemini_api, "CALL_BUDGET_S", 1.5)
+    gate = threading.Event()
+    fake.answer(STREAM_PATH, lambda: held_stream(gate, event("The first half. ")))
+    try:
+        with PluginClient(gemini.plugin) as client:
+            started = time.monotonic()
+            result = client.call("query_gemini", query="q")
+            took = time.monotonic() - started
+    finally:
+        gate.set()
+    assert 1.4 < took < 3.0
+    assert result.success and result.keep_session and result.chunks == ["The first half. "]
+    assert result.text == ("\n\n_(Gemini was still writing when the time for one answer ran "
+                           "out; say “go on” for the rest.)_\n\n" + HINT)
+
+
+def test_no_answer_within_the_call_budget_is_a_timeout_sentence(
+        gemini: ModuleType, fake: Fake, configured: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gemini_api
+
+    monkeypatch.setattr(gemini_api, "CALL_BUDGET_S", 1.5)
+    gate = threading.Event()
+    fake.answer(STREAM_PATH, lambda: held_stream(gate))
+    try:
+        with PluginClient(gemini.plugin) as client:
+            result = client.call("query_gemini", query="q")
+    finally:
+        gate.set()
+    assert not result.success and not result.keep_session
+    assert result.text == (f"Gemini did not answer within 1.5 seconds ({fake.url()[7:-1]}). "
+                           "Try again in a moment.")
+
+
+def test_shutdown_during_a_quiet_stream_ends_the_call_at_once(
+        gemini: ModuleType, fake: Fake, configured: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    gate = threading.Event()
+    fake.answer(STREAM_PATH, lambda: held_stream(gate, event("Partial ")))
+    client = PluginClient(gemini.plugin)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            call = pool.submit(client.call, "query_gemini", query="q")
+            time.sleep(0.5)
+            started = time.monotonic()
+            client.close()  # the engine shuts the plug-in down
+            result = call.result(timeout=5)
+            assert time.monotonic() - started < 2.0
+    finally:
+        gate.set()
+    assert result.chunks == ["Partial "]
+
+
+def test_the_readme_troubleshooting_quotes_the_replies() -> None:
+    readme = (FOLDER / "README.md").read_text(encoding="utf-8")
+    for name, (_reply, sentence) in FAILURES.items():
+        opening = sentence.split(" (")[0].split(":")[0].split(" '")[0]
+        assert opening in readme, name
+    for opening in ("Gemini is having trouble right now (503 UNAVAILABLE). Try again in a minute.",
+                    "Gemini did not answer within 20 seconds",
+                    "Cannot reach Gemini at generativelanguage.googleapis.com (no connection). "
+                    "Check your internet connection.",
+                    "The connection to Gemini at generativelanguage.googleapis.com broke off.",
+                    "_(Answer cut at 4000 characters; raise max_answer_chars in config.json for "
+                    "longer ones.)_"):
+        assert opening in readme
+
+
+def test_a_connection_dropped_mid_answer_keeps_what_came_and_says_so(
+        gemini: ModuleType, config_file: Path) -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    first = f"data: {json.dumps(event('Half an answer'))}\r\n\r\n".encode()
+
+    def serve_one_broken_reply() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                         b"Transfer-Encoding: chunked\r\n\r\n"
+                         + f"{len(first):x}\r\n".encode() + first + b"\r\n")
+            time.sleep(0.2)  # then hang up without the closing chunk
+
+    server = threading.Thread(target=serve_one_broken_reply, daemon=True)
+    server.start()
+    config_file.write_text(json.dumps({"api_key": KEY, "api_url": f"http://127.0.0.1:{port}"}))
+    try:
+        with PluginClient(gemini.plugin) as client:
+            result = client.call("query_gemini", query="q")
+    finally:
+        server.join(5)
+        listener.close()
+    assert result.chunks == ["Half an answer"] and not result.success
+    assert result.text == f"The connection to Gemini at 127.0.0.1:{port} broke off. Try again."
