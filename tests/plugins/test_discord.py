@@ -875,3 +875,15 @@ def test_readme_has_setup_prompts_and_troubleshooting_for_every_reply(tmp_path: 
     patterns = _troubleshooting_patterns()
     for reply in replies:
         assert any(p.match(reply) for p in patterns), f"README does not explain: {reply}"
+
+
+def test_start_up_imports_neither_requests_nor_the_plugins_own_modules() -> None:
+    import subprocess
+
+    sdk = Path(__file__).resolve().parents[2] / "sdk"
+    code = (f"import sys; sys.path[:0] = ['.', {str(sdk)!r}]; import plugin; "
+            "print(sorted(m for m in ('requests', 'urllib3', 'discord_api', 'captures', "
+            "'gassist_sdk.http', 'ctypes') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-S", "-c", code], cwd=PLUGIN_DIR,
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr
