@@ -112,6 +112,8 @@ def check_key(api_key: str, api_url: str, model: str) -> str | None:
         sentence = describe_error(exc, model=model, api_url=api_url)
         if sentence is None:
             raise
+        with _clients_lock:  # a refused key gets no client kept for it
+            _clients.pop((api_key, api_url.strip()), None)
         return sentence
     return None
 

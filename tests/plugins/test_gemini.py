@@ -707,3 +707,27 @@ def test_a_connection_dropped_mid_answer_keeps_what_came_and_says_so(
         listener.close()
     assert result.chunks == ["Half an answer"] and not result.success
     assert result.text == f"The connection to Gemini at 127.0.0.1:{port} broke off. Try again."
+
+
+def test_the_legacy_v1_protocol_streams_and_chats_too(
+        gemini: ModuleType, fake: Fake, configured: Any) -> None:
+    fake.answer(STREAM_PATH, sse(event("Old engine, "), event("same answer.", finish="STOP")))
+    context = [{"role": "user", "content": "earlier question"},
+               {"role": "assistant", "content": "earlier answer"}]
+    with PluginClient(gemini.plugin, protocol="v1") as client:
+        first = client.call("query_gemini", context=context, query="new question")
+        ended = client.input("exit")
+    assert first.success and first.keep_session
+    assert first.chunks == ["Old engine, ", "same answer."]
+    assert [c["parts"][0]["text"] for c in fake.requests[0]["body"]["contents"]] == [
+        "earlier question", "earlier answer", "new question"]
+    assert ended.text == "Chat with Gemini ended." and not ended.keep_session
+
+
+def test_a_refused_key_keeps_no_client(gemini: ModuleType, fake: Fake) -> None:
+    import gemini_api
+
+    fake.answer(MODEL_PATH, api_error(401, "UNAUTHENTICATED", "bad"), method="GET", query=None)
+    refused = gemini_api.check_key(KEY + "-refused", fake.url(), "gemini-2.5-flash")
+    assert refused is not None and refused.startswith("Gemini did not accept the API key (401")
+    assert (KEY + "-refused", fake.url()) not in gemini_api._clients
