@@ -23,7 +23,13 @@ from pathlib import Path, PurePosixPath
 
 from .errors import ToolError
 
-__all__ = ["copy_tree", "inside", "name_problem", "walk_files"]
+__all__ = ["copy_tree", "inside", "name_problem", "plugin_modules", "walk_files"]
+
+# Folders of a plug-in that are never part of it.
+_NOT_PLUGIN_DIRS = frozenset(
+    {"tests", "test", "libs", "build", "dist", "venv", "env", "node_modules", "__pycache__"}
+)
+
 
 # Says why a file (relative to the walked folder) is left out, or None to keep it.
 Skip = Callable[[PurePosixPath], "str | None"]
@@ -119,3 +125,20 @@ def copy_tree(root: Path, dest: Path, error: type[ToolError], *, start: Path | N
         target = dest.joinpath(*relative.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(real, target)
+
+
+def plugin_modules(src: Path) -> list[Path]:
+    """The plug-in's own code: top-level ``.py`` modules and packages, tests excluded."""
+    found: list[Path] = []
+    for path in sorted(src.iterdir()):
+        name = path.name
+        if name.startswith("."):
+            continue
+        if path.is_file() and path.suffix == ".py":
+            if name == "conftest.py" or name == "setup.py" or name.startswith("test_") \
+                    or name.endswith("_test.py"):
+                continue
+            found.append(path)
+        elif path.is_dir() and (path / "__init__.py").is_file() and name not in _NOT_PLUGIN_DIRS:
+            found.append(path)
+    return found

@@ -41,7 +41,7 @@ from ._files import (
 )
 from ._secrets import declared_secret_keys, filled_keys, secret_keys, secret_values
 from ._steps import format_size
-from ._tree import walk_files
+from ._tree import plugin_modules, walk_files
 from .errors import PackageError
 
 __all__ = [
@@ -291,6 +291,12 @@ def _submission_files(dist: Path, source: Path) -> tuple[dict[str, bytes], list[
             files[name] = (source / name).read_bytes()
         else:
             missing.append(f"{name} (in {source})")
+    # The plug-in's other modules and packages (a client module beside plugin.py), as a
+    # source build ships them: plugin.py alone would not run.
+    for module in plugin_modules(source) if source.is_dir() else []:
+        for relative, real in walk_files(source, PackageError, start=module,
+                                         skip=lambda rel: never_shipped(rel)):
+            files.setdefault(relative.as_posix(), real.read_bytes())
     manifest = read_json_object(dist / "manifest.json")
     if manifest is None:
         missing.append(f"manifest.json (in {dist}; run `gassist-build build {source}`)")
@@ -305,7 +311,9 @@ def _submission_files(dist: Path, source: Path) -> tuple[dict[str, bytes], list[
         blanked: list[str] = []
     else:
         schema = read_json_object(source / CONFIG_SCHEMA_FILE) or {}
-        secrets = sorted({*secret_keys(example), *(declared_secret_keys(schema) or [])})
+        # "//webhook_key" in the template is the setting's description, not a secret.
+        secrets = sorted({*(k for k in secret_keys(example) if not k.startswith("//")),
+                          *(declared_secret_keys(schema) or [])})
         blanked = filled_keys(example, secrets)
         files[CONFIG_FILE] = (json.dumps(_blank_secrets(example, secrets), indent=2)
                               + "\n").encode("utf-8")
@@ -349,7 +357,8 @@ def package_submission(dist: str | Path, source: str | Path, out: str | Path | N
                        *, force: bool = False) -> SubmissionResult:
     """Write the folder a G-Assist hackathon submission asks for.
 
-    It holds ``plugin.py``, ``requirements.txt``, ``manifest.json``, ``config.json`` (the
+    It holds ``plugin.py`` and the plug-in's other modules and packages,
+    ``requirements.txt``, ``manifest.json``, ``config.json`` (the
     ``config.example.json`` template with every secret value blank: keys named as secrets,
     and those ``config.schema.json`` marks ``writeOnly``), the Windows ``.exe``
     of an exe build or :data:`EXE_NOTE_FILE` saying where it comes from, ``README.md``
@@ -390,6 +399,7 @@ def package_submission(dist: str | Path, source: str | Path, out: str | Path | N
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
         for name, data in files.items():
+            (partial / name).parent.mkdir(parents=True, exist_ok=True)
             (partial / name).write_bytes(data)
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(partial, folder)

@@ -91,6 +91,35 @@ def test_an_exe_build_ships_its_executable(tmp_path: Path) -> None:
     assert not (folder / "EXECUTABLE.md").exists()
 
 
+def test_the_plugins_other_modules_and_packages_travel_with_plugin_py(tmp_path: Path) -> None:
+    # A sample keeps its HTTP calls in a client module; a submission with plugin.py alone
+    # failed to start with ModuleNotFoundError.
+    src, dist = make_plugin(tmp_path)
+    (src / "weather_api.py").write_text("URL = 'https://api.example'\n")
+    (src / "parts").mkdir()
+    (src / "parts" / "__init__.py").write_text("")
+    (src / "parts" / "units.py").write_text("C = 'celsius'\n")
+    (src / "parts" / "__pycache__").mkdir()
+    (src / "parts" / "__pycache__" / "units.cpython-311.pyc").write_bytes(b"\0")
+    (src / "test_weather.py").write_text("def test(): pass\n")
+    (src / "tests").mkdir()
+    (src / "tests" / "__init__.py").write_text("")
+    example = json.loads((src / "config.example.json").read_text())
+    example["//api_key"] = "Your key from https://weather.example/account"
+    (src / "config.example.json").write_text(json.dumps(example))
+    (dist / "config.example.json").write_text(json.dumps(example))
+    result = run_cli("package", dist, "--submission", "--source", src)
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "dist" / "weather-0.2.0-submission"
+    assert (folder / "weather_api.py").read_text() == "URL = 'https://api.example'\n"
+    assert sorted(p.name for p in (folder / "parts").iterdir()) == ["__init__.py", "units.py"]
+    assert not (folder / "test_weather.py").exists() and not (folder / "tests").exists()
+    # The description of a secret setting is kept, and the note names the setting itself.
+    template = json.loads((folder / "config.json").read_text())
+    assert template["//api_key"] == "Your key from https://weather.example/account"
+    assert "//api_key" not in result.stdout
+
+
 def test_every_missing_piece_is_listed_and_nothing_written(tmp_path: Path) -> None:
     src, dist = make_plugin(tmp_path)
     (src / "LICENSE").unlink()

@@ -40,7 +40,7 @@ from .._files import (
 )
 from .._steps import StepLog, StepTime, format_size
 from .._swap import FolderSwap
-from .._tree import inside, walk_files
+from .._tree import inside, plugin_modules, walk_files
 from ..errors import BuildError
 from ..manifest.probe import ManifestCommandError, render_manifest, run_manifest_command
 from .config import shipped_example
@@ -57,12 +57,6 @@ __all__ = ["DEFAULT_OUT", "WINDOWS_CI_JOB", "BuildResult", "build_plugin", "plug
 DEFAULT_OUT: dict[Mode, Path] = {"source": Path("dist"), "exe": Path("dist") / "exe"}
 # The CI job that builds the Windows .exe of every sample plug-in.
 WINDOWS_CI_JOB = "`tests and exe builds (windows)` in .github/workflows/ci.yml"
-
-# Folders of a plug-in that are never part of it.
-_NOT_PLUGIN_DIRS = frozenset(
-    {"tests", "test", "libs", "build", "dist", "venv", "env", "node_modules", "__pycache__"}
-)
-
 
 @dataclass
 class BuildResult:
@@ -109,23 +103,6 @@ class BuildResult:
         if self.warnings:
             text += f"\n  {len(self.warnings)} warning(s) above"
         return text
-
-
-def plugin_modules(src: Path) -> list[Path]:
-    """The plug-in's own code: top-level ``.py`` modules and packages, tests excluded."""
-    found: list[Path] = []
-    for path in sorted(src.iterdir()):
-        name = path.name
-        if name.startswith("."):
-            continue
-        if path.is_file() and path.suffix == ".py":
-            if name == "conftest.py" or name == "setup.py" or name.startswith("test_") \
-                    or name.endswith("_test.py"):
-                continue
-            found.append(path)
-        elif path.is_dir() and (path / "__init__.py").is_file() and name not in _NOT_PLUGIN_DIRS:
-            found.append(path)
-    return found
 
 
 def _check_inputs(src: Path, modules: list[Path], log: StepLog) -> None:
