@@ -17,12 +17,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 @pytest.fixture(autouse=True, scope="session")
 def _pyinstaller_cache_per_worker(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Give each pytest-xdist worker its own PyInstaller cache.
+    """Give each test session (each pytest-xdist worker) its own PyInstaller cache.
 
     PyInstaller keeps one binary cache per user and rebuilds it in place; two
     workers freezing at once (the demo and an exe build test) raced on it
-    ("Directory not empty: .../pyinstaller/bincache..."). Builds read the
-    variable from the environment they inherit.
+    ("Directory not empty: .../pyinstaller/bincache..."), and so did two separate
+    pytest runs ("SyntaxError" reading the cache index). Builds read the variable
+    from the environment they inherit.
     """
-    if "PYTEST_XDIST_WORKER" in os.environ and "PYINSTALLER_CONFIG_DIR" not in os.environ:
+    if "PYINSTALLER_CONFIG_DIR" not in os.environ:
         os.environ["PYINSTALLER_CONFIG_DIR"] = str(tmp_path_factory.getbasetemp() / "pyinstaller")

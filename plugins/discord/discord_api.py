@@ -190,9 +190,6 @@ class DiscordClient:
     """
 
     def __init__(self, target: Target, *, sleep: Callable[[float], None] | None = None) -> None:
-        # gassist_sdk.http imports requests by name (import_module), which PyInstaller
-        # cannot see; this import statement is what bundles it into the executable.
-        import requests  # noqa: F401
         from gassist_sdk.http import ServiceClient
 
         self.target = target
