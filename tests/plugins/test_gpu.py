@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -855,3 +856,82 @@ def test_executable_build_answers_through_the_executable(sample_copy, run_sample
         status = run.call("get_gpu_status")
     if not status.success:  # pynvml is bundled: it found no driver, not no package
         assert status.text == NO_DRIVER
+
+
+@pytest.mark.e2e
+def test_readme_demo_through_gassist_build_chat(sample_copy) -> None:
+    folder = sample_copy("gpu")
+    (folder / "config.json").write_text('{"backend": "fake"}')
+    script = "/gpu set_gpu_power_limit watts=250\nyes\n/gpu list_gpus\n/quit\n"
+    assert script.replace("\n", "\\n") in (SOURCE / "README.md").read_text(encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "gassist_build.cli", "chat", str(folder)],
+                          input=script, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout + done.stderr
+    assert ("gpu> Done: GPU 0 (Fake NVIDIA GeForce RTX 4080)'s power limit is now 250 W (read "
+            "back from the driver).") in shown
+    assert "- GPU 0 (Fake NVIDIA GeForce RTX 4080): 16.0 GiB memory, power limit 250 W" in shown
+
+
+def _troubleshooting_replies(gpu: Gpu, client: PluginClient) -> str:
+    """What the plug-in answers in each situation README.md's Troubleshooting covers."""
+    replies = []
+
+    def say(function: str, answer: str | None = None, **arguments: Any) -> None:
+        reply = client.call(function, **arguments)
+        replies.append(reply.text)
+        if answer is not None:
+            replies.append(client.input(answer).text)
+
+    gpu.configure(backend="nvml")
+    say("get_gpu_status")
+    gpu.module._backends.clear()
+    gpu.configure(geforce(faults={"set_power_limit": "no_permission"},
+                          unsupported=["lock_gpu_clocks"]),
+                  datacenter(faults={"temperature": "gpu_lost"}))
+    say("set_gpu_power_limit", "yes", watts=250, gpu="0")
+    say("lock_gpu_clocks", "yes", min_mhz=1000, max_mhz=2000, gpu="0")
+    say("set_gpu_fan_speed", percent=50, gpu="1")
+    say("set_gpu_power_limit", watts=250)
+    say("get_gpu_status", gpu="radeon")
+    say("get_gpu_status", gpu="7")
+    say("get_gpu_status", gpu="1")
+    gpu.module._backends.clear()
+    gpu.configure(geforce(unsupported=["power_limit_range"]))
+    say("set_gpu_power_limit", watts=250)
+    gpu.module._backends.clear()
+    gpu.configure(geforce(ignore_writes=["set_power_limit"]))
+    say("set_gpu_power_limit", "yes", watts=250)
+    say("set_gpu_power_limit", "no", watts=250)
+    gpu.module._backends.clear()
+    gpu.configure(geforce(), dry_run=True)
+    say("set_gpu_power_limit", watts=250)
+    gpu.module._backends.clear()
+    (gpu.folder / "scenario.json").unlink()
+    gpu.configure(backend="fake")
+    (gpu.folder / "config.json").write_text('{"backend": "fake", "fake_scenario": "gone.json"}')
+    say("get_gpu_status")
+    (gpu.folder / "gone.json").write_text("{oops")
+    gpu.module._backends.clear()
+    say("get_gpu_status")
+    return "\n".join(replies)
+
+
+def test_readme_has_setup_prompts_safety_and_troubleshooting_by_real_text(
+        gpu: Gpu, client: PluginClient) -> None:
+    readme = (SOURCE / "README.md").read_text(encoding="utf-8")
+    headings = [line for line in readme.splitlines() if line.startswith("## ")]
+    for heading in ("## Setup", "## Example prompts", "## Safety", "## Troubleshooting"):
+        assert heading in headings
+    prompts = readme.split("## Example prompts", 1)[1].split("\n## ", 1)[0]
+    assert sum(line.startswith('- "') for line in prompts.splitlines()) >= 5
+    # Every troubleshooting entry quotes what the plug-in really answers ("…" marks a gap).
+    replies = " ".join(_troubleshooting_replies(gpu, client).split())
+    troubles = readme.split("## Troubleshooting", 1)[1]
+    quoted = re.findall(r'\*\*"(.+?)"\*\*', troubles, flags=re.DOTALL)
+    assert len(quoted) >= 12
+    for text in quoted:
+        for piece in text.split("…"):
+            piece = " ".join(piece.split()).strip()
+            if len(piece) > 3:
+                assert piece in replies, piece
