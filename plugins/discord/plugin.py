@@ -38,8 +38,8 @@ class DiscordConfig:
     api_url: str = setting("https://discord.com/api/v10",
                            description="Discord's API address (change it only for a proxy or "
                            "a test server)")
-    # setting() copies a list default per instance (a default_factory), hence the noqa.
-    capture_folders: list[str] = setting(  # noqa: RUF009
+    # setting() copies a list default per instance (a default_factory).
+    capture_folders: list[str] = setting(
         [], description="Folders holding your charts, clips and screenshots (their subfolders "
         "are searched too); empty: NVIDIA's folders under your Videos folder")
     max_upload_mb: float = setting(10.0, description="Largest file to upload, in MB (Discord's "

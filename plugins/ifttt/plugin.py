@@ -33,7 +33,7 @@ class IftttConfig:
     ifttt_url: str = setting("https://maker.ifttt.com",
                              description="Base URL of IFTTT's Webhooks service")
     # setting() gives a list default its own copy per config (a default_factory).
-    news_feeds: list[str] = setting(  # noqa: RUF009
+    news_feeds: list[str] = setting(
         ["https://feeds.feedburner.com/ign/pc-articles", "https://feeds.feedburner.com/ign/all"],
         description="RSS or Atom feeds for the gaming headlines, tried in order")
     headline_count: Annotated[int, Range(1, 3)] = setting(

@@ -285,7 +285,7 @@ def test_setup_asks_only_for_the_fields_that_are_wrong(folder: Path) -> None:
 
 @dataclass
 class TokensConfig:
-    tokens: list[str] = setting(description="Access tokens", secret=True)  # noqa: RUF009
+    tokens: list[str] = setting(description="Access tokens", secret=True)
 
 
 def test_each_item_of_a_pasted_list_secret_is_redacted(tmp_path: Path) -> None:
@@ -313,7 +313,7 @@ class Region(enum.Enum):
 
 @dataclass
 class RegionConfig:
-    region: Region = setting(description="Service region")  # noqa: RUF009
+    region: Region = setting(description="Service region")
 
 
 def test_an_enum_setting_pasted_in_setup_is_saved_and_the_call_replayed(tmp_path: Path) -> None:
