@@ -12,6 +12,7 @@ calls go through :mod:`backend` (NVML via ``nvml_backend``, or the scenario fake
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from backend import GpuBackend, GpuError, GpuLost, NoDriver, NoPermission, NotSu
 from gassist_sdk import CommandError, Context, Plugin, Range, setting
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., str])
 
 DRIVER_URL = "https://www.nvidia.com/Download/index.aspx"
 NO_DRIVER = ("No NVIDIA driver found: NVML, the driver's management library, is not available "
@@ -55,7 +57,8 @@ plugin = Plugin(
     config=GpuConfig,
 )
 
-# Open backends, by (backend, scenario file): a fake's writes must show in later reads.
+# Open backends, by (backend, scenario file and version): a fake's writes must show in
+# later reads, and an edited scenario file starts over.
 _backends: dict[tuple[str, str], GpuBackend] = {}
 
 
@@ -84,12 +87,23 @@ def _make_backend(config: GpuConfig, plugin_dir: Path) -> GpuBackend:
     return NvmlBackend()
 
 
+def _scenario_version(config: GpuConfig, plugin_dir: Path) -> str:
+    """Which scenario file, as it is now: an edited file starts a fresh fake."""
+    if config.backend != "fake" or not config.fake_scenario:
+        return ""
+    try:
+        stat = (plugin_dir / config.fake_scenario).stat()
+    except OSError:
+        return config.fake_scenario
+    return f"{config.fake_scenario}@{stat.st_mtime_ns}:{stat.st_size}"
+
+
 def open_backend(ctx: Context) -> GpuBackend:
     """The configured backend, opened; "no NVIDIA driver found" when there is none."""
     global _pending
     _pending = None  # a new command: an unanswered question is dropped
     config: GpuConfig = ctx.config
-    key = (config.backend, config.fake_scenario if config.backend == "fake" else "")
+    key = (config.backend, _scenario_version(config, ctx.plugin_dir))
     try:
         backend = _backends.get(key)
         if backend is None:
@@ -100,7 +114,10 @@ def open_backend(ctx: Context) -> GpuBackend:
         raise CommandError(NO_DRIVER) from None
     except GpuError as exc:
         raise CommandError(f"Could not open the GPU backend: {exc}.") from None
-    _backends[key] = backend
+    if key not in _backends:
+        for stale in [known for known in _backends if known[0] == config.backend]:
+            del _backends[stale]  # an edited scenario replaces the old fake
+        _backends[key] = backend
     return backend
 
 
@@ -112,6 +129,22 @@ def _read(call: Callable[[], T]) -> T | None:
         raise
     except GpuError:
         return None
+
+
+def driver_errors(command: F) -> F:
+    """Turn a driver error no step of ``command`` expected into a sentence, not a bug report."""
+
+    @functools.wraps(command)
+    def guarded(*args: object, **kwargs: object) -> str:
+        try:
+            return command(*args, **kwargs)
+        except GpuLost:
+            raise CommandError("A GPU stopped responding (the driver reports the GPU is lost). "
+                               "Save your work and restart the PC.") from None
+        except GpuError as exc:
+            raise CommandError(f"The NVIDIA driver answered an error: {exc}.") from None
+
+    return guarded  # type: ignore[return-value]
 
 
 # -- formatting -------------------------------------------------------------------------------
@@ -268,8 +301,7 @@ def select_gpus(backend: GpuBackend, gpu: str | None) -> list[int]:
     number = re.fullmatch(r"(?:gpu\s*)?#?\s*(\d+)", text, re.IGNORECASE)
     if number and int(number[1]) < count:
         return [int(number[1])]
-    names = {index: (_read(lambda index=index: backend.name(index)) or "").lower()
-             for index in range(count)}
+    names = {index: _name_or_blank(backend, index).lower() for index in range(count)}
     wanted = text.lower()
     matches = [index for index, name in names.items() if wanted in name]
     if not matches:
@@ -285,6 +317,13 @@ def select_gpus(backend: GpuBackend, gpu: str | None) -> list[int]:
     if number:
         raise CommandError(f"There is no GPU {number[1]}. GPUs here: {_listing(backend)}.")
     raise CommandError(f"No GPU matches '{text}'. GPUs here: {_listing(backend)}.")
+
+
+def _name_or_blank(backend: GpuBackend, gpu: int) -> str:
+    try:
+        return backend.name(gpu)
+    except GpuError:  # a lost GPU matches no name
+        return ""
 
 
 def _one_gpu(backend: GpuBackend, gpu: str | None) -> int:
@@ -348,6 +387,7 @@ def _clamped(value: float, low: float, high: float, shown: Callable[[float], str
 
 
 @plugin.command(tags=("gpu", "status", "temperature", "clocks", "power", "fans", "nvidia"))
+@driver_errors
 def get_gpu_status(ctx: Context, gpu: Annotated[str | None, "Which GPU: its number (0, 1...) "
                                                 "or part of its name; all GPUs when omitted"]
                    = None) -> str:
@@ -357,12 +397,14 @@ def get_gpu_status(ctx: Context, gpu: Annotated[str | None, "Which GPU: its numb
 
 
 @plugin.command(tags=("gpu", "list", "graphics card", "nvidia"))
+@driver_errors
 def list_gpus(ctx: Context) -> str:
     """List the NVIDIA GPUs in this PC with their numbers, memory, power limit and fans."""
     return list_text(open_backend(ctx))
 
 
 @plugin.command(tags=("gpu", "power limit", "watts", "tuning", "write"))
+@driver_errors
 def set_gpu_power_limit(
     ctx: Context,
     watts: Annotated[float | None, "The new power limit in watts"] = None,
@@ -424,6 +466,7 @@ def set_gpu_power_limit(
 
 
 @plugin.command(tags=("gpu", "clocks", "lock", "tuning", "write"))
+@driver_errors
 def lock_gpu_clocks(
     ctx: Context,
     min_mhz: Annotated[int, Range(min=0), "Lowest graphics clock in MHz"],
@@ -468,6 +511,7 @@ def lock_gpu_clocks(
 
 
 @plugin.command(tags=("gpu", "clocks", "unlock", "reset", "write"))
+@driver_errors
 def reset_gpu_clocks(
     ctx: Context,
     gpu: Annotated[str | None, "Which GPU: its number or part of its name"] = None,
@@ -500,6 +544,7 @@ def _fans(backend: GpuBackend, index: int, label: str) -> int:
 
 
 @plugin.command(tags=("gpu", "fan", "fan speed", "cooling", "write"))
+@driver_errors
 def set_gpu_fan_speed(
     ctx: Context,
     percent: Annotated[int, Range(0, 100), "Fan speed in percent"],
@@ -549,6 +594,7 @@ def set_gpu_fan_speed(
 
 
 @plugin.command(tags=("gpu", "restore", "defaults", "reset", "fans automatic", "write"))
+@driver_errors
 def restore_gpu_defaults(
     ctx: Context,
     gpu: Annotated[str | None, "Which GPU: its number or part of its name; all when omitted"]
@@ -613,6 +659,7 @@ def restore_gpu_defaults(
 
 
 @plugin.on_input
+@driver_errors
 def confirm_change(text: str, ctx: Context) -> str:
     """The user's answer to "Say yes to apply it": "yes" applies, anything else cancels."""
     global _pending

@@ -122,8 +122,7 @@ class Gpu(SimpleNamespace):
 
     @property
     def fake(self) -> Any:
-        (backend,) = self.module._backends.values()
-        return backend
+        return list(self.module._backends.values())[-1]  # the latest scenario
 
     @property
     def writes(self) -> list[dict[str, Any]]:
@@ -885,7 +884,6 @@ def _troubleshooting_replies(gpu: Gpu, client: PluginClient) -> str:
 
     gpu.configure(backend="nvml")
     say("get_gpu_status")
-    gpu.module._backends.clear()
     gpu.configure(geforce(faults={"set_power_limit": "no_permission"},
                           unsupported=["lock_gpu_clocks"]),
                   datacenter(faults={"temperature": "gpu_lost"}))
@@ -896,23 +894,18 @@ def _troubleshooting_replies(gpu: Gpu, client: PluginClient) -> str:
     say("get_gpu_status", gpu="radeon")
     say("get_gpu_status", gpu="7")
     say("get_gpu_status", gpu="1")
-    gpu.module._backends.clear()
     gpu.configure(geforce(unsupported=["power_limit_range"]))
     say("set_gpu_power_limit", watts=250)
-    gpu.module._backends.clear()
     gpu.configure(geforce(ignore_writes=["set_power_limit"]))
     say("set_gpu_power_limit", "yes", watts=250)
     say("set_gpu_power_limit", "no", watts=250)
-    gpu.module._backends.clear()
     gpu.configure(geforce(), dry_run=True)
     say("set_gpu_power_limit", watts=250)
-    gpu.module._backends.clear()
     (gpu.folder / "scenario.json").unlink()
     gpu.configure(backend="fake")
     (gpu.folder / "config.json").write_text('{"backend": "fake", "fake_scenario": "gone.json"}')
     say("get_gpu_status")
     (gpu.folder / "gone.json").write_text("{oops")
-    gpu.module._backends.clear()
     say("get_gpu_status")
     return "\n".join(replies)
 
@@ -935,3 +928,24 @@ def test_readme_has_setup_prompts_safety_and_troubleshooting_by_real_text(
             piece = " ".join(piece.split()).strip()
             if len(piece) > 3:
                 assert piece in replies, piece
+
+
+def test_a_gpu_lost_while_choosing_by_name_is_a_sentence_not_a_bug(
+        gpu: Gpu, client: PluginClient) -> None:
+    gpu.configure(geforce(), datacenter(faults={"name": "gpu_lost"}))
+    reply = client.call("get_gpu_status", gpu="geforce")
+    assert (reply.success, reply.text) == (True, GEFORCE_STATUS)  # the lost one has no name
+    gpu.configure(geforce(faults={"fan_speed_range": "gpu_lost"}))
+    lost = client.call("set_gpu_fan_speed", percent=50)
+    assert (lost.success, lost.error_code, lost.text) == (
+        False, None, "A GPU stopped responding (the driver reports the GPU is lost). Save your "
+                     "work and restart the PC.")
+
+
+def test_an_edited_scenario_file_starts_a_fresh_fake(gpu: Gpu, client: PluginClient) -> None:
+    confirm(client, "set_gpu_power_limit", watts=250)
+    assert "limit 250 W" in client.call("get_gpu_status").text  # the write is remembered
+    gpu.configure(geforce(temperature_c=75))
+    status = client.call("get_gpu_status").text
+    assert "- Temperature: 75 °C" in status and "limit 320 W" in status
+    assert len(gpu.module._backends) == 1
