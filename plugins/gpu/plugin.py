@@ -593,6 +593,19 @@ def set_gpu_fan_speed(
         "you say \"restore GPU defaults\" or restart the PC.", apply)
 
 
+class _Unsupported(Exception):
+    """A restore step the board does not offer (escapes :func:`_write`'s mapping)."""
+
+
+def _allowing_not_supported(call: Callable[[], None]) -> Callable[[], None]:
+    def attempt() -> None:
+        try:
+            call()
+        except NotSupported:
+            raise _Unsupported from None
+    return attempt
+
+
 @plugin.command(tags=("gpu", "restore", "defaults", "reset", "fans automatic", "write"))
 @driver_errors
 def restore_gpu_defaults(
@@ -641,8 +654,11 @@ def restore_gpu_defaults(
                                 lambda: "fans automatic"))
             for what, call, check in actions:
                 try:
-                    _write(ctx, label, what, call)
+                    _write(ctx, label, what, _allowing_not_supported(call))
                     lines.append(f"- done: {_read_back(label, check)}")
+                except _Unsupported:
+                    # A board that refuses a setting cannot have had it changed either.
+                    lines.append(f"- skipped {what}: this GPU doesn't allow it")
                 except CommandError as exc:
                     failed = True
                     lines.append(f"- not done: {exc}")

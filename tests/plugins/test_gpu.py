@@ -534,8 +534,7 @@ def test_restore_reports_each_step_and_fails_when_one_is_refused(gpu: Gpu,
     assert not done.success
     assert done.text == (
         f"**{G0}**\n- done: power limit 320 W\n"
-        f"- not done: {G0} doesn't allow unlocking the graphics clock: the driver answered "
-        "'Not Supported'. Nothing was changed.\n"
+        "- skipped unlocking the graphics clock: this GPU doesn't allow it\n"
         f"- not done: Giving the fans back to automatic control on {G0} needs G-Assist (or this "
         "plug-in) to run elevated, as administrator: the driver answered 'Insufficient "
         "Permissions'. Nothing was changed.")
@@ -949,3 +948,15 @@ def test_an_edited_scenario_file_starts_a_fresh_fake(gpu: Gpu, client: PluginCli
     status = client.call("get_gpu_status").text
     assert "- Temperature: 75 °C" in status and "limit 320 W" in status
     assert len(gpu.module._backends) == 1
+
+
+def test_restore_skips_what_the_board_does_not_offer_and_still_succeeds(
+        gpu: Gpu, client: PluginClient) -> None:
+    gpu.configure(geforce(unsupported=["reset_gpu_clocks", "set_default_fan_speed"]))
+    _, done = confirm(client, "restore_gpu_defaults")
+    assert done.success
+    assert done.text == ("Defaults restored (read back from the driver):\n\n"
+                         f"**{G0}**\n- done: power limit 320 W\n"
+                         "- skipped unlocking the graphics clock: this GPU doesn't allow it\n"
+                         "- skipped giving the fans back to automatic control: this GPU doesn't "
+                         "allow it")
