@@ -824,6 +824,10 @@ def test_emulator_run_without_a_driver_answers_no_driver(sample_copy, run_sample
         pytest.skip("this machine has an NVIDIA driver")
     for reply in (status, listed):
         assert (reply.failure, reply.text) == ("plugin", NO_DRIVER)
+    # The read-only check runs from the built folder too, on its libs/ alone (-S: no site).
+    checked = subprocess.run([sys.executable, "-S", "-E", "check_real_gpu.py"], cwd=folder,
+                             capture_output=True, text=True, timeout=60)
+    assert (checked.returncode, checked.stdout.strip()) == (1, NO_DRIVER), checked.stderr
 
 
 @pytest.mark.e2e
