@@ -52,16 +52,33 @@ BAD_REPLY = "Twitch sent a reply that could not be read."
 
 # -- the fake Twitch --------------------------------------------------------------------------
 
+# Streams made at import, with how long each has been live: re-dated before every test,
+# because a long test session would otherwise make "live for 2 h 14 min" read 2 h 16 min.
+_LIVE_FOR: list[tuple[dict[str, Any], int]] = []
+
+
+def _started(minutes: int) -> str:
+    started = datetime.now(timezone.utc) - timedelta(minutes=minutes, seconds=20)
+    return started.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def stream(login: str, name: str, title: str, game: str, viewers: int,
            minutes: int) -> dict[str, Any]:
     """One Helix stream object, live for ``minutes`` (and 20 s)."""
-    started = datetime.now(timezone.utc) - timedelta(minutes=minutes, seconds=20)
-    return {"id": "40952121085", "user_id": "19571641", "user_login": login,
+    made = {"id": "40952121085", "user_id": "19571641", "user_login": login,
             "user_name": name, "game_id": "33214", "game_name": game, "type": "live",
             "title": title, "viewer_count": viewers,
-            "started_at": started.strftime("%Y-%m-%dT%H:%M:%SZ"), "language": "en",
+            "started_at": _started(minutes), "language": "en",
             "thumbnail_url": "https://static-cdn.jtvnw.net/x-{width}x{height}.jpg",
             "tag_ids": [], "tags": ["English"], "is_mature": False}
+    _LIVE_FOR.append((made, minutes))
+    return made
+
+
+@pytest.fixture(autouse=True)
+def _streams_started_just_now() -> None:
+    for made, minutes in _LIVE_FOR:
+        made["started_at"] = _started(minutes)
 
 
 def user(login: str, name: str) -> dict[str, Any]:
