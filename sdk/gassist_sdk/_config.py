@@ -332,24 +332,12 @@ class ConfigState:
         if data is not None and not isinstance(data, dict):
             return [f"{self.path} must hold a JSON object; nothing was changed"]
         document.update(updates)
-        import tempfile  # only saving needs it
+        from ._atomic import write_atomically  # only saving needs it
 
-        folder = os.path.dirname(os.path.abspath(self.path))
         try:
-            os.makedirs(folder, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=folder)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    # default=_plain: a pasted Enum setting is saved as its value.
-                    out.write(json.dumps(document, indent=2, ensure_ascii=False,
-                                         default=_plain) + "\n")
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(temp, self.path)
-            except BaseException:
-                if os.path.exists(temp):
-                    os.unlink(temp)
-                raise
+            # default=_plain: a pasted Enum setting is saved as its value.
+            text = json.dumps(document, indent=2, ensure_ascii=False, default=_plain) + "\n"
+            write_atomically(self.path, text, prefix=".config-")
         except OSError as exc:
             return [f"cannot write {self.path} ({exc.strerror or exc}); nothing was changed"]
         except (TypeError, ValueError) as exc:

@@ -27,34 +27,12 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["AUTH_FILE", "JsonStore", "write_atomically"]
+from ._atomic import write_atomically
+
+__all__ = ["AUTH_FILE", "JsonStore"]
 
 # The plug-in's own tokens: the builder's rules know this name (never shipped, kept on install).
 AUTH_FILE = "auth.json"
-
-
-def write_atomically(path: str, text: str, *, prefix: str = ".store-") -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file renamed over it.
-
-    The temporary file is created readable by its owner only (``tempfile.mkstemp``),
-    and the renamed file keeps that mode. Raises ``OSError`` when it cannot be written;
-    ``path`` is then left as it was.
-    """
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
 
 
 class JsonStore:
