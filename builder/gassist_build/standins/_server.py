@@ -15,6 +15,7 @@ import logging
 import re
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.message import Message
@@ -107,11 +108,18 @@ class RecordedRequest:
 
 @dataclass
 class Reply:
-    """What a stand-in answers: a status, headers and a body."""
+    """What a stand-in answers: a status, headers and a body.
+
+    A reply with ``stream`` set is sent piece by piece instead of ``body``
+    (``Transfer-Encoding: chunked``, each piece flushed on its own, ``pause`` seconds
+    apart), the way a server-sent-events answer arrives.
+    """
 
     status: int
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    stream: tuple[bytes, ...] | None = None
+    pause: float = 0.0
 
     @classmethod
     def json(cls, status: int, document: Any, headers: dict[str, str] | None = None) -> Reply:
@@ -159,10 +167,30 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
+        if reply.stream is not None:
+            self._send_stream(reply)
+            return
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(reply.body)
+
+    def _send_stream(self, reply: Reply) -> None:
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        try:
+            for index, piece in enumerate(reply.stream or ()):
+                if index and reply.pause:
+                    time.sleep(reply.pause)
+                if piece:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                    self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:  # the client stopped reading (an answer cut short)
+            self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
 

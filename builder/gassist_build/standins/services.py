@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The gassist-sdk authors
-"""The three stand-ins together, and the sample plug-ins' config.json pointing at them."""
+"""The stand-ins together, and the sample plug-ins' config.json pointing at them."""
 
 from __future__ import annotations
 
@@ -9,24 +9,31 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from ._server import StandinServer
 from .discord import DiscordStandin
+from .gemini import GeminiStandin
 from .ifttt import IftttStandin
+from .spotify import SpotifyStandin
 from .twitch import TwitchStandin
 
-__all__ = ["DEMO_CLIENT_ID", "DEMO_SECRET", "LocalServices", "write_screenshot"]
+__all__ = ["DEMO_CLIENT_ID", "DEMO_SECRET", "DEMO_SPOTIFY_CLIENT_ID", "LocalServices",
+           "write_screenshot"]
 
 #: Every key, secret and token the stand-ins accept: obviously not a real one.
 DEMO_SECRET = "demo-not-a-real-secret"
 #: The Twitch client ID they accept (not a secret, but not a real application either).
 DEMO_CLIENT_ID = "demo-client-id-not-real"
+#: The Spotify app client ID they accept (a client ID is not a secret; PKCE needs no secret).
+DEMO_SPOTIFY_CLIENT_ID = "demo0spotify0client0id0not0real"
 #: The event the IFTTT sample triggers by default.
 DEMO_EVENT = "game_routine"
 
 
 class LocalServices:
-    """Twitch, IFTTT and Discord stand-ins on 127.0.0.1, each on an ephemeral port.
+    """Twitch, IFTTT, Discord, Gemini and Spotify stand-ins on 127.0.0.1, each on an
+    ephemeral port.
 
-    A context manager: ``with LocalServices() as services:`` starts all three and
+    A context manager: ``with LocalServices() as services:`` starts them all and
     stops them on the way out.
     """
 
@@ -34,11 +41,18 @@ class LocalServices:
         self.twitch = TwitchStandin(DEMO_CLIENT_ID, DEMO_SECRET, host=host)
         self.ifttt = IftttStandin(DEMO_SECRET, host=host)
         self.discord = DiscordStandin(DEMO_SECRET, webhook_token=DEMO_SECRET, host=host)
+        self.gemini = GeminiStandin(DEMO_SECRET, host=host)
+        self.spotify = SpotifyStandin(DEMO_SPOTIFY_CLIENT_ID, host=host)
+
+    @property
+    def all(self) -> tuple[StandinServer, ...]:
+        """Every stand-in, in start order."""
+        return (self.twitch, self.ifttt, self.discord, self.gemini, self.spotify)
 
     def start(self) -> LocalServices:
-        """Start the three (none is left running when one fails to start)."""
+        """Start them all (none is left running when one fails to start)."""
         try:
-            for standin in (self.twitch, self.ifttt, self.discord):
+            for standin in self.all:
                 standin.start()
         except BaseException:
             self.stop()
@@ -46,8 +60,8 @@ class LocalServices:
         return self
 
     def stop(self) -> None:
-        """Stop the three."""
-        for standin in (self.twitch, self.ifttt, self.discord):
+        """Stop them all."""
+        for standin in self.all:
             standin.stop()
 
     def __enter__(self) -> LocalServices:
@@ -63,6 +77,9 @@ class LocalServices:
             "ifttt": {"ifttt_url": self.ifttt.ifttt_url,
                       "news_feeds": self.ifttt.feed_url("pc-articles")},
             "discord": {"api_url": self.discord.api_url},
+            "gemini": {"api_url": self.gemini.api_url},
+            "spotify": {"api_url": self.spotify.api_url,
+                        "accounts_url": self.spotify.accounts_url},
         }
 
     def plugin_configs(self, capture_folder: Path) -> dict[str, dict[str, Any]]:
@@ -81,7 +98,18 @@ class LocalServices:
                         "webhook_url": self.discord.webhook_url,
                         "api_url": self.discord.api_url,
                         "capture_folders": [str(capture_folder)]},
+            "gemini": {"api_key": DEMO_SECRET, "api_url": self.gemini.api_url},
+            "spotify": {"client_id": DEMO_SPOTIFY_CLIENT_ID, "api_url": self.spotify.api_url,
+                        "accounts_url": self.spotify.accounts_url},
         }
+
+    def plugin_token_caches(self) -> dict[str, dict[str, Any]]:
+        """Plug-in name -> the ``auth.json`` to put in its folder (signed in already).
+
+        Only Spotify needs one: its access token is issued expired, so the plug-in's first
+        call refreshes it through the accounts stand-in. Tokens: never print them.
+        """
+        return {"spotify": self.spotify.token_cache(expired=True)}
 
 
 def _png(width: int, height: int) -> bytes:
