@@ -5,9 +5,10 @@
 Scaffolds a plug-in from a template, validates and builds the samples (source
 mode, and one as a PyInstaller one-folder executable), installs them into a
 local plug-ins folder, then runs a scripted session through the engine
-emulator and the conformance scorecard. The Twitch, IFTTT and Discord samples
-answer from local stand-ins for those services (``gassist_build.standins``, on
-127.0.0.1), so the session shows real answers and the demo stays offline. Every
+emulator and the conformance scorecard. The Twitch, IFTTT, Discord, Gemini and
+Spotify samples answer from local stand-ins for those services
+(``gassist_build.standins``, on 127.0.0.1) and the GPU sample from its scenario
+fake, so the session shows real answers and the demo stays offline. Every
 step is a real ``gassist-build`` command, printed before it runs, so the output
 doubles as a tutorial.
 """
@@ -51,6 +52,29 @@ SERVICE_CHAT: dict[str, tuple[str, ...]] = {
         '/discord send_message_to_discord_channel "message=GG! Ranked queue in 5 minutes."',
         '/discord send_latest_screenshot_to_discord_channel "caption=New personal best"',
     ),
+    # A streamed, grounded answer, a follow-up in the open chat, then "done" ends it.
+    "gemini": (
+        '/gemini query_gemini "query=When does Starfall Drift season 3 start?"',
+        "Which GPU do I need for its ray tracing?",
+        "done",
+    ),
+    "spotify": (
+        '/spotify spotify_start_playback type=track "name=Boss Rush" "artist=Aurora Nine"',
+        "/spotify spotify_get_currently_playing",
+        "/spotify spotify_pause_playback",
+        "/spotify spotify_get_currently_playing",
+        "/spotify spotify_get_user_playlists limit=5",
+    ),
+}
+
+#: Samples that need no web service, with the config.json the demo gives them and what the
+#: session asks: the GPU sample runs on its built-in scenario fake (a GeForce-like board),
+#: and its power-limit change is applied only after the "yes".
+LOCAL_CHAT: dict[str, tuple[dict[str, object], tuple[str, ...], tuple[str, ...]]] = {
+    # name: (config, functions it must have, chat lines)
+    "gpu": ({"backend": "fake", "dry_run": False},
+            ("get_gpu_status", "set_gpu_power_limit"),
+            ("/gpu get_gpu_status", "/gpu set_gpu_power_limit watts=250", "yes")),
 }
 
 
@@ -98,29 +122,66 @@ def _write_config(path: Path, config: dict[str, object]) -> None:
         file.write("\n")
 
 
+def _installed(name: str, plugins: Path) -> bool:
+    """Whether the sample exists and was installed; says why not when it was not."""
+    if not (REPO / "plugins" / name / "plugin.py").exists():
+        print(f"{name}: skipped, plugins/{name} does not exist yet", flush=True)
+        return False
+    if not (plugins / name).is_dir():
+        print(f"{name}: skipped, it was not installed", flush=True)
+        return False
+    return True
+
+
 def _point_samples_at(services: LocalServices, plugins: Path, workdir: Path) -> list[str]:
     """Write each installed service sample's config.json for the stand-ins; the ready ones."""
     captures = workdir / "captures"
     screenshot = write_screenshot(captures)
     configs = services.plugin_configs(captures)
+    caches = services.plugin_token_caches()
     urls = services.public_urls()
     ready = []
     for name in SERVICE_CHAT:
-        if not (REPO / "plugins" / name / "plugin.py").exists():
-            print(f"{name}: skipped, plugins/{name} does not exist yet", flush=True)
-            continue
-        if not (plugins / name).is_dir():
-            print(f"{name}: skipped, it was not installed", flush=True)
+        if not _installed(name, plugins):
             continue
         _write_config(plugins / name / "config.json", configs[name])
         settings = ", ".join(f"{key} {value}" for key, value in urls[name].items())
         print(f"{name}: {settings} (written to {plugins / name / 'config.json'})", flush=True)
+        if name in caches:
+            _write_config(plugins / name / "auth.json", caches[name])
+            print(f"{name}: signed in by a pre-written auth.json (no browser sign-in; its "
+                  "access token is already expired, so the first call refreshes it through "
+                  "the accounts stand-in)", flush=True)
         ready.append(name)
     if "discord" in ready:
         print(f"discord: newest screenshot {screenshot.relative_to(workdir)}", flush=True)
         webhook_only = {**configs["discord"], "bot_token": "", "channel_id": ""}
         _write_config(workdir / "discord-webhook.json", webhook_only)
     return ready
+
+
+def _prepare_local_samples(plugins: Path) -> list[str]:
+    """Write config.json for the samples that need no service; the ready ones."""
+    from .host import load_plugin_spec
+
+    ready = []
+    for name, (config, needed, _lines) in LOCAL_CHAT.items():
+        if not _installed(name, plugins):
+            continue
+        functions = {f.name for f in load_plugin_spec(plugins / name).functions}
+        missing = [f for f in needed if f not in functions]
+        if missing:
+            print(f"{name}: skipped, plugins/{name} has no {', '.join(missing)} yet", flush=True)
+            continue
+        _write_config(plugins / name / "config.json", config)
+        settings = ", ".join(f"{key} {json.dumps(value)}" for key, value in config.items())
+        print(f"{name}: {settings} (the built-in scenario fake: no GPU is touched)", flush=True)
+        ready.append(name)
+    return ready
+
+
+def _chat_lines(name: str) -> tuple[str, ...]:
+    return SERVICE_CHAT[name] if name in SERVICE_CHAT else LOCAL_CHAT[name][2]
 
 
 def _report_received(services: LocalServices) -> None:
@@ -141,6 +202,19 @@ def _report_received(services: LocalServices) -> None:
                         for item in message.attachments)
         print(f"   via {message.via} to channel {message.channel_id}: {message.content!r}{files}",
               flush=True)
+    questions = services.gemini.questions
+    print(f"Gemini: {len(questions)} question(s), each answered as a stream of server-sent "
+          "events:")
+    for question in questions:
+        grounded = "grounded in Google Search" if question.grounded else "not grounded"
+        pieces = len(services.gemini.answer_for(question.last_user_text).pieces)
+        print(f"   {question.model}, {len(question.turns)} turn(s), {grounded}, {pieces} "
+              f"pieces: {question.last_user_text!r}")
+    spotify = services.spotify
+    print(f"Spotify: {spotify.tokens_issued['refresh_token']} token refresh(es), "
+          f"{len(spotify.commands)} player command(s):")
+    for command, detail in spotify.commands:
+        print(f"   {command}{' ' + detail if detail else ''}", flush=True)
 
 
 def run_demo(workdir: Path, *, exe: bool = True) -> None:
@@ -150,7 +224,10 @@ def run_demo(workdir: Path, *, exe: bool = True) -> None:
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
     src, dist, plugins = workdir / "src", workdir / "dist", workdir / "plugins"
-    env = dict(os.environ, GASSIST_LOG_DIR=str(workdir / "logs"))
+    # Every plug-in log lands here (the hosts pass it on as GASSIST_LOG_DIR), so the demo's
+    # test can check that no key or token reached one.
+    logs = workdir / "logs"
+    env = dict(os.environ, GASSIST_LOG_DIR=str(logs))
 
     _say("1. Scaffold a new plug-in from the 'basic' template")
     _run(["new", "weather", "--template", "basic", "--output-dir", str(src), "--no-input"])
@@ -170,7 +247,8 @@ def run_demo(workdir: Path, *, exe: bool = True) -> None:
         _say("4. Build hello as a one-folder executable with PyInstaller")
         _run(["build", str(REPO / "plugins" / "hello"), "--mode", "exe",
               "--out", str(workdir / "dist-exe")])
-        _run(["call", str(workdir / "dist-exe" / "hello"), "say_hello", "name=executable"],
+        _run(["call", str(workdir / "dist-exe" / "hello"), "say_hello", "name=executable",
+              "--log-dir", str(logs)],
              env=env)
 
     _say("5. Install into a local plug-ins folder (twice: the second run keeps user config)")
@@ -179,29 +257,31 @@ def run_demo(workdir: Path, *, exe: bool = True) -> None:
     _run(["install", str(dist / "weather"), "--plugins-dir", str(plugins)])
 
     with LocalServices() as services:
-        _say("6. Local stand-ins for Twitch, IFTTT and Discord (127.0.0.1, fake keys)")
-        ready = _point_samples_at(services, plugins, workdir)
+        _say("6. Local stand-ins for Twitch, IFTTT, Discord, Gemini and Spotify (127.0.0.1, "
+             "fake keys); the GPU sample on its scenario fake")
+        ready = _point_samples_at(services, plugins, workdir) + _prepare_local_samples(plugins)
         # A proxy from the environment must not be asked for 127.0.0.1.
         env.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
 
         _say("7. A scripted session through the engine emulator")
-        lines = "".join(f"{line}\n" for name in ready for line in SERVICE_CHAT[name])
+        lines = "".join(f"{line}\n" for name in ready for line in _chat_lines(name))
         script = CHAT_SCRIPT.format(new="weather", sample_call=_sample_call(new_plugin),
                                     services=lines)
         print(script.replace("\n", "\n   | ").rstrip("| "), flush=True)
-        _run(["chat", "--plugins-dir", str(plugins)], stdin=script, env=env)
+        _run(["chat", "--plugins-dir", str(plugins), "--log-dir", str(logs)], stdin=script,
+             env=env)
         if "discord" in ready:
             print("\nThe Discord sample also works with only a webhook (no bot); "
                   "--config points it at another config file:", flush=True)
             _run(["call", str(plugins / "discord"), "send_message_to_discord_channel",
                   "message=Posted through the webhook", "--config",
-                  str(workdir / "discord-webhook.json")], env=env)
+                  str(workdir / "discord-webhook.json"), "--log-dir", str(logs)], env=env)
 
         _say("8. What the stand-ins received")
         _report_received(services)
 
     _say("9. The conformance scorecard, as the engine would see hello")
-    _run(["check", str(plugins / "hello")], env=env)
+    _run(["check", str(plugins / "hello"), "--log-dir", str(logs)], env=env)
 
     print(f"\nDemo finished in {time.perf_counter() - started:.0f} s. Everything it made is in "
           f"{workdir}.\nNext: `. .venv/bin/activate`, then `gassist-build new myplugin`"
