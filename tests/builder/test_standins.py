@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The gassist-sdk authors
-"""The local stand-ins for Twitch, IFTTT and Discord, driven with real HTTP requests.
+"""The local stand-ins for Twitch, IFTTT, Discord, Gemini and Spotify, driven with real
+HTTP requests (and with google-genai and spotipy, the libraries the samples use).
 
 Each test talks to a running stand-in over 127.0.0.1 with ``requests`` (what the
 sample plug-ins use) and checks what a plug-in author relies on: the service's paths,
@@ -23,11 +24,16 @@ import requests
 from gassist_build.standins import (
     DEMO_CLIENT_ID,
     DEMO_SECRET,
+    DEMO_SPOTIFY_CLIENT_ID,
+    CannedAnswer,
     DiscordStandin,
+    GeminiStandin,
     Headline,
     IftttStandin,
     LocalServices,
+    SpotifyStandin,
     TwitchStandin,
+    WebSource,
     write_screenshot,
 )
 
@@ -467,6 +473,9 @@ def test_module_serves_until_interrupted_and_prints_no_secret(tmp_path: Path,
         config = json.loads((tmp_path / "cfg" / "twitch.json").read_text())
         assert config["api_url"] == api_url
         assert (tmp_path / "cfg" / "twitch.json").stat().st_mode & 0o077 == 0
+        auth = json.loads((tmp_path / "cfg" / "spotify-auth.json").read_text())
+        assert (tmp_path / "cfg" / "spotify-auth.json").stat().st_mode & 0o077 == 0
+        assert json.loads((tmp_path / "cfg" / "gemini.json").read_text())["api_key"] == DEMO_SECRET
         assert list((tmp_path / "cfg" / "captures").glob("*/*.png"))
         assert http.get(f"{api_url}/streams", timeout=5).status_code == 401  # it is serving
         process.send_signal(signal.SIGINT)
@@ -478,3 +487,323 @@ def test_module_serves_until_interrupted_and_prints_no_secret(tmp_path: Path,
     assert process.returncode == 0, err
     assert "Stopped." in out
     assert DEMO_SECRET not in banner + out + err
+    assert auth["access_token"] not in banner + out + err
+    assert auth["refresh_token"] not in banner + out + err
+
+
+# -- Gemini ----------------------------------------------------------------------------------
+GEMINI_KEY = "gm-key-123"
+FLASH = "gemini-2.5-flash"
+SEARCH_TOOL = [{"googleSearch": {}}]
+
+
+@pytest.fixture
+def gemini() -> Iterator[GeminiStandin]:
+    with GeminiStandin(GEMINI_KEY, pause=0.3) as standin:
+        yield standin
+
+
+def _ask(question: str, tools: object = SEARCH_TOOL) -> dict[str, object]:
+    return {"contents": [{"role": "user", "parts": [{"text": question}]}], "tools": tools,
+            "systemInstruction": {"parts": [{"text": "Be brief."}]}}
+
+
+def test_gemini_model_get_checks_the_key_like_google(http: requests.Session,
+                                                      gemini: GeminiStandin) -> None:
+    url = f"{gemini.api_url}v1beta/models/{FLASH}"
+    found = http.get(url, headers={"x-goog-api-key": GEMINI_KEY}, timeout=5)
+    assert found.status_code == 200
+    assert found.json()["name"] == "models/gemini-2.5-flash"
+    wrong = http.get(url, headers={"x-goog-api-key": "other"}, timeout=5).json()["error"]
+    assert (wrong["code"], wrong["status"]) == (400, "INVALID_ARGUMENT")
+    assert wrong["message"] == "API key not valid. Please pass a valid API key."
+    assert wrong["details"][0]["@type"] == "type.googleapis.com/google.rpc.ErrorInfo"
+    assert wrong["details"][0]["reason"] == "API_KEY_INVALID"
+    missing = http.get(url, timeout=5)
+    assert (missing.status_code, missing.json()["error"]["status"]) == (403, "PERMISSION_DENIED")
+    assert http.get(url, params={"key": GEMINI_KEY}, timeout=5).status_code == 200
+    unknown = http.get(f"{gemini.api_url}v1/models/gemini-9", timeout=5,
+                       headers={"x-goog-api-key": GEMINI_KEY})
+    assert (unknown.status_code, unknown.json()["error"]["status"]) == (404, "NOT_FOUND")
+    assert "models/gemini-9 is not found for API version v1" in unknown.json()["error"]["message"]
+
+
+def test_gemini_stream_sends_sse_events_one_at_a_time_and_grounds_the_last(
+        http: requests.Session, gemini: GeminiStandin) -> None:
+    started = time.monotonic()
+    reply = http.post(f"{gemini.api_url}v1beta/models/{FLASH}:streamGenerateContent",
+                      params={"alt": "sse"}, headers={"x-goog-api-key": GEMINI_KEY},
+                      json=_ask("When does Starfall Drift season 3 start?"), stream=True,
+                      timeout=10)
+    assert reply.status_code == 200
+    assert reply.headers["Content-Type"] == "text/event-stream"
+    assert reply.headers["Transfer-Encoding"] == "chunked"
+    events, arrived = [], []
+    for line in reply.iter_lines():
+        if line.startswith(b"data: "):
+            events.append(json.loads(line[6:]))
+            arrived.append(time.monotonic() - started)
+    assert len(events) == 3
+    # Each event came on its own, 0.3 s apart: not all at once at the end.
+    assert arrived[1] - arrived[0] > 0.2 and arrived[2] - arrived[1] > 0.2
+    texts = [e["candidates"][0]["content"]["parts"][0]["text"] for e in events]
+    assert "".join(texts).startswith("**Starfall Drift season 3** starts on **12 December 2026**")
+    *early, last = [e["candidates"][0] for e in events]
+    assert all("finishReason" not in c and "groundingMetadata" not in c for c in early)
+    assert last["finishReason"] == "STOP"
+    assert last["groundingMetadata"]["groundingChunks"] == [
+        {"web": {"uri": "https://example.com/news/starfall-drift-1-4",
+                 "title": "Starfall Drift patch 1.4 notes"}},
+        {"web": {"uri": "https://example.com/starfall/season-3",
+                 "title": "Season 3 roadmap - Starfall Drift"}}]
+    [question] = gemini.questions
+    assert question.grounded and question.system_instruction == "Be brief."
+    assert question.turns == [("user", "When does Starfall Drift season 3 start?")]
+
+
+def test_gemini_without_the_search_tool_gives_no_sources_and_generate_is_whole(
+        http: requests.Session, gemini: GeminiStandin) -> None:
+    reply = http.post(f"{gemini.api_url}v1/models/{FLASH}:generateContent", timeout=5,
+                      headers={"x-goog-api-key": GEMINI_KEY},
+                      json=_ask("Ray tracing settings for Starfall Drift?", tools=[]))
+    candidate = reply.json()["candidates"][0]
+    assert candidate["content"]["parts"][0]["text"] == (
+        "For ray-traced reflections at 1440p the developers recommend an RTX 4060 or better "
+        "with 8 GB of video memory; turn on DLSS Quality to keep 60 fps.")
+    assert candidate["finishReason"] == "STOP" and "groundingMetadata" not in candidate
+    other = http.post(f"{gemini.api_url}v1/models/{FLASH}:generateContent", timeout=5,
+                      headers={"x-goog-api-key": GEMINI_KEY}, json=_ask("Best pizza in Oslo?"))
+    assert other.json()["candidates"][0]["content"]["parts"][0]["text"] == (
+        "This is the local Gemini stand-in: it has no demo answer for “Best pizza in Oslo?”.")
+    empty = http.post(f"{gemini.api_url}v1/models/{FLASH}:generateContent", timeout=5,
+                      headers={"x-goog-api-key": GEMINI_KEY}, json={"contents": []})
+    assert (empty.status_code, empty.json()["error"]["status"]) == (400, "INVALID_ARGUMENT")
+
+
+def test_google_genai_streams_from_the_stand_in_and_reads_its_errors() -> None:
+    from google import genai
+    from google.genai import errors, types
+
+    answer = CannedAnswer(("driver",), ("Driver 999.99 ", "came out today."),
+                          (WebSource("Driver notes", "https://example.com/driver"),))
+    with GeminiStandin(GEMINI_KEY, answers=[answer], pause=0.0) as standin:
+        client = genai.Client(api_key=GEMINI_KEY,
+                              http_options=types.HttpOptions(base_url=standin.api_url))
+        assert client.models.get(model=FLASH).name == "models/gemini-2.5-flash"
+        config = types.GenerateContentConfig(
+            tools=[types.Tool(google_search=types.GoogleSearch())])
+        chunks = list(client.models.generate_content_stream(
+            model=FLASH, contents="latest GeForce driver?", config=config))
+        assert [c.text for c in chunks] == ["Driver 999.99 ", "came out today."]
+        web = chunks[-1].candidates[0].grounding_metadata.grounding_chunks[0].web
+        assert (web.title, web.uri) == ("Driver notes", "https://example.com/driver")
+        assert chunks[-1].candidates[0].finish_reason == types.FinishReason.STOP
+        refused = genai.Client(api_key="wrong",
+                               http_options=types.HttpOptions(base_url=standin.api_url))
+        with pytest.raises(errors.ClientError) as caught:
+            refused.models.get(model=FLASH)
+        assert (caught.value.code, caught.value.status) == (400, "INVALID_ARGUMENT")
+        standin.fail_next(429)
+        with pytest.raises(errors.ClientError) as quota:
+            client.models.generate_content(model=FLASH, contents="hi")
+        assert (quota.value.code, quota.value.status) == (429, "RESOURCE_EXHAUSTED")
+
+
+# -- Spotify ---------------------------------------------------------------------------------
+SPOTIFY_CLIENT = "spotify-client-1"
+REDIRECT = "http://127.0.0.1:8888/callback"
+PLAYER_SCOPES = ("user-library-read", "user-read-currently-playing", "user-read-playback-state",
+                 "user-modify-playback-state", "playlist-read-private",
+                 "playlist-read-collaborative")
+
+
+@pytest.fixture
+def spotify() -> Iterator[SpotifyStandin]:
+    with SpotifyStandin(SPOTIFY_CLIENT) as standin:
+        yield standin
+
+
+def _pkce_pair() -> tuple[str, str]:
+    import base64
+    import hashlib
+
+    verifier = "v" * 64
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    return verifier, challenge.rstrip(b"=").decode()
+
+
+def _sign_in(http: requests.Session, spotify: SpotifyStandin) -> dict[str, object]:
+    verifier, challenge = _pkce_pair()
+    code = _authorize(http, spotify, challenge)["code"]
+    reply = http.post(f"{spotify.accounts_url}/api/token", timeout=5, data={
+        "client_id": SPOTIFY_CLIENT, "grant_type": "authorization_code", "code": code,
+        "redirect_uri": REDIRECT, "code_verifier": verifier})
+    assert reply.status_code == 200, reply.text
+    return dict(reply.json())
+
+
+def _authorize(http: requests.Session, spotify: SpotifyStandin, challenge: str) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    reply = http.get(f"{spotify.accounts_url}/authorize", allow_redirects=False, timeout=5,
+                     params={"client_id": SPOTIFY_CLIENT, "response_type": "code",
+                             "redirect_uri": REDIRECT, "state": "s-42",
+                             "code_challenge_method": "S256", "code_challenge": challenge})
+    assert reply.status_code == 303
+    location = reply.headers["Location"]
+    assert location.startswith(REDIRECT + "?")
+    return dict(parse_qsl(urlsplit(location).query))
+
+
+def test_spotify_pkce_sign_in_checks_the_verifier_and_uses_a_code_once(
+        http: requests.Session, spotify: SpotifyStandin) -> None:
+    verifier, challenge = _pkce_pair()
+    answer = _authorize(http, spotify, challenge)
+    assert answer["state"] == "s-42" and answer["code"]
+    token_url = f"{spotify.accounts_url}/api/token"
+    form = {"client_id": SPOTIFY_CLIENT, "grant_type": "authorization_code",
+            "code": answer["code"], "redirect_uri": REDIRECT, "code_verifier": "w" * 64}
+    wrong = http.post(token_url, data=form, timeout=5)
+    assert wrong.status_code == 400
+    assert wrong.json() == {"error": "invalid_grant",
+                            "error_description": "code_verifier was incorrect"}
+    code = _authorize(http, spotify, challenge)["code"]
+    good = http.post(token_url, data={**form, "code": code, "code_verifier": verifier}, timeout=5)
+    token = good.json()
+    assert good.status_code == 200 and token["token_type"] == "Bearer"
+    assert set(token["scope"].split()) == set(PLAYER_SCOPES)
+    assert token["expires_in"] == 3600 and token["refresh_token"]
+    again = http.post(token_url, data={**form, "code": code, "code_verifier": verifier},
+                      timeout=5)
+    assert again.json()["error"] == "invalid_grant"  # a code works once
+    stranger = http.post(token_url, data={**form, "client_id": "nobody"}, timeout=5)
+    assert stranger.json() == {"error": "invalid_client", "error_description": "Invalid client"}
+    assert spotify.tokens_issued["authorization_code"] == 1
+
+
+def test_spotify_refresh_keeps_the_refresh_token_and_a_revoked_one_is_invalid_grant(
+        http: requests.Session, spotify: SpotifyStandin) -> None:
+    token = _sign_in(http, spotify)
+    token_url = f"{spotify.accounts_url}/api/token"
+    form = {"client_id": SPOTIFY_CLIENT, "grant_type": "refresh_token",
+            "refresh_token": token["refresh_token"]}
+    fresh = http.post(token_url, data=form, timeout=5).json()
+    assert fresh["access_token"] != token["access_token"] and "refresh_token" not in fresh
+    me = http.get(f"{spotify.api_url}/me", timeout=5,
+                  headers={"Authorization": f"Bearer {fresh['access_token']}"})
+    assert me.json()["product"] == "premium"
+    spotify.revoke_tokens()
+    refused = http.post(token_url, data=form, timeout=5)
+    assert (refused.status_code, refused.json()["error"]) == (400, "invalid_grant")
+    gone = http.get(f"{spotify.api_url}/me", timeout=5,
+                    headers={"Authorization": f"Bearer {fresh['access_token']}"})
+    assert gone.status_code == 401
+    assert gone.json() == {"error": {"status": 401, "message": "Invalid access token"}}
+
+
+def test_spotify_web_api_wants_a_live_bearer_token(http: requests.Session,
+                                                   spotify: SpotifyStandin) -> None:
+    url = f"{spotify.api_url}/me/player/currently-playing"
+    assert http.get(url, timeout=5).json()["error"]["message"] == "No token provided"
+    stale = spotify.token_cache(expired=True)
+    expired = http.get(url, headers={"Authorization": f"Bearer {stale['access_token']}"},
+                       timeout=5)
+    assert (expired.status_code, expired.json()["error"]["message"]) == (
+        401, "The access token expired")
+    live = spotify.token_cache()
+    assert set(live["scope"].split()) == set(PLAYER_SCOPES) and live["expires_at"] > time.time()
+    playing = http.get(url, headers={"Authorization": f"Bearer {live['access_token']}"},
+                       timeout=5)
+    assert playing.status_code == 200 and playing.json()["item"]["name"] == "Neon Highway"
+
+
+def _spotipy(spotify: SpotifyStandin, cache: dict[str, object]):  # type: ignore[no-untyped-def]
+    import spotipy
+
+    auth = spotipy.SpotifyPKCE(client_id=SPOTIFY_CLIENT, redirect_uri=REDIRECT,
+                               scope=",".join(PLAYER_SCOPES), open_browser=False,
+                               cache_handler=spotipy.MemoryCacheHandler(dict(cache)))
+    auth.OAUTH_TOKEN_URL = f"{spotify.accounts_url}/api/token"
+    auth.OAUTH_AUTHORIZE_URL = f"{spotify.accounts_url}/authorize"
+    client = spotipy.Spotify(auth_manager=auth, retries=0, status_retries=0)
+    client.prefix = f"{spotify.api_url}/"
+    return client
+
+
+def test_spotipy_drives_the_player_after_refreshing_an_expired_token(
+        spotify: SpotifyStandin) -> None:
+    client = _spotipy(spotify, spotify.token_cache(expired=True))
+    found = client.search(q="boss artist:Aurora Nine", type="track", limit=1)["tracks"]["items"]
+    assert [t["name"] for t in found] == ["Boss Rush"]
+    assert spotify.tokens_issued["refresh_token"] == 1  # spotipy refreshed first
+    client.start_playback(uris=[found[0]["uri"]])
+    now = client.currently_playing()
+    assert now["is_playing"]
+    assert now["item"]["album"]["name"] == "Starfall Drift Original Soundtrack"
+    client.pause_playback()
+    assert client.currently_playing()["is_playing"] is False
+    client.add_to_queue("spotify:track:4demoPixelHeart00000003")
+    client.next_track()
+    assert client.currently_playing()["item"]["name"] == "Pixel Heart"  # the queue comes first
+    client.previous_track()
+    client.shuffle(True)
+    client.volume(35)
+    assert client.devices()["devices"][0]["volume_percent"] == 35
+    playlists = client.current_user_playlists(limit=1)
+    assert [p["name"] for p in playlists["items"]] == ["Ranked Focus"] and playlists["total"] == 2
+    playlist = client.search(q="Chill Lobby", type="playlist", limit=5)["playlists"]["items"][0]
+    client.start_playback(context_uri=playlist["uri"])
+    assert client.currently_playing()["context"]["uri"] == playlist["uri"]
+    assert [name for name, _ in spotify.commands] == [
+        "play", "pause", "queue", "next", "previous", "shuffle", "volume", "play"]
+    assert spotify.commands[5] == ("shuffle", "true")
+    assert spotify.requests_to("/v1/me/player/volume")[0].param("volume_percent") == "35"
+
+
+def test_spotify_no_active_device_until_transferred_and_free_accounts_refused() -> None:
+    import spotipy
+
+    with SpotifyStandin(SPOTIFY_CLIENT, active_device=False) as standin:
+        client = _spotipy(standin, standin.token_cache())
+        with pytest.raises(spotipy.SpotifyException) as idle:
+            client.pause_playback()
+        assert (idle.value.http_status, idle.value.reason) == (404, "NO_ACTIVE_DEVICE")
+        assert client.currently_playing() is None  # 204: nothing is playing anywhere
+        [device] = client.devices()["devices"]
+        assert device["name"] == "GAMING-PC" and not device["is_active"]
+        client.transfer_playback(device["id"], force_play=False)
+        client.start_playback()
+        assert standin.commands == [("transfer", "GAMING-PC"), ("resume", "")]
+    with SpotifyStandin(SPOTIFY_CLIENT, premium=False) as free:
+        client = _spotipy(free, free.token_cache())
+        with pytest.raises(spotipy.SpotifyException) as refused:
+            client.next_track()
+        assert (refused.value.http_status, refused.value.reason) == (403, "PREMIUM_REQUIRED")
+        assert client.search(q="neon", type="track")["tracks"]["total"] == 1  # search still works
+        assert free.commands == []
+
+
+def test_local_services_point_gemini_and_spotify_at_running_standins(
+        http: requests.Session, tmp_path: Path) -> None:
+    with LocalServices() as services:
+        configs = services.plugin_configs(tmp_path)
+        gemini = configs["gemini"]
+        model = http.get(f"{gemini['api_url']}v1beta/models/{FLASH}", timeout=5,
+                         headers={"x-goog-api-key": gemini["api_key"]})
+        assert model.status_code == 200
+        spotify = configs["spotify"]
+        assert spotify["client_id"] == DEMO_SPOTIFY_CLIENT_ID
+        cache = services.plugin_token_caches()["spotify"]
+        refreshed = http.post(f"{spotify['accounts_url']}/api/token", timeout=5, data={
+            "client_id": spotify["client_id"], "grant_type": "refresh_token",
+            "refresh_token": cache["refresh_token"]})
+        playing = http.get(f"{spotify['api_url']}/me/player/currently-playing", timeout=5,
+                           headers={"Authorization":
+                                    f"Bearer {refreshed.json()['access_token']}"})
+        assert playing.json()["item"]["name"] == "Neon Highway"
+        urls = services.public_urls()
+        assert urls["spotify"] == {"api_url": spotify["api_url"],
+                                   "accounts_url": spotify["accounts_url"]}
+        assert DEMO_SECRET not in json.dumps(urls)
+        assert cache["access_token"] not in json.dumps(urls)
+        assert len({s.url for s in services.all}) == 5
