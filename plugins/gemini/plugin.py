@@ -35,7 +35,10 @@ _ABOUT_THE_PC = re.compile(
     r"\b(my|this|our)\s+(pc|computer|rig|system|setup|machine|laptop|desktop|build|gpu|cpu|"
     r"graphics\s*card|video\s*card|card|hardware|specs?|drivers?|monitor|ram|memory)\b|"
     r"\bcan\s+i\s+run\b|\bwill\s+(it|this|that|\w+)\s+run\b|\b(should|can)\s+i\s+upgrade\b|"
-    r"\bon\s+my\b",
+    r"\bon\s+my\b|"
+    r"\b(gpu|cpu|processor|graphics\s*card|video\s*card|ram|vram|memory|drivers?|specs?|"
+    r"hardware|ssd|storage)\b[^.?!]*\b(do\s+i\s+have|have\s+i\s+got|i\s+have|i've\s+got|"
+    r"is\s+in\s+(here|this))\b",
     re.IGNORECASE)
 
 
@@ -78,10 +81,13 @@ class Chat:
     def __init__(self) -> None:
         self.turns: list[Turn] = []
         self.last_active = 0.0
+        # The engine sends system_info with the call, not with follow-ups: kept for them.
+        self.system_info: str | None = None
 
-    def reset(self, turns: list[Turn] | None = None) -> None:
+    def reset(self, turns: list[Turn] | None = None, system_info: str | None = None) -> None:
         self.turns = list(turns or [])
         self.last_active = clock()
+        self.system_info = system_info
 
     def stale(self) -> bool:
         return clock() - self.last_active > SESSION_LIMIT_S
@@ -103,7 +109,7 @@ def query_gemini(query: Annotated[str, "The question to ask, in the user's words
     """
     from gemini_api import Turn
 
-    chat.reset(_engine_turns(ctx.messages, query))
+    chat.reset(_engine_turns(ctx.messages, query), ctx.system_info)
     chat.turns.append(Turn("user", query.strip()))
     return _answer(ctx, query)
 
@@ -118,7 +124,8 @@ def follow_up(text: str, ctx: Context) -> str:
         chat.reset()
         return "Chat with Gemini ended."
     if chat.stale():
-        chat.reset()  # past the engine's session limit: start over, without old history
+        # past the engine's session limit: start over, without old history
+        chat.reset(system_info=chat.system_info)
     chat.turns.append(Turn("user", text.strip()))
     ctx.keep_session(True)  # a failed turn (quota, timeout) leaves the chat open to retry
     return _answer(ctx, text)
@@ -131,7 +138,7 @@ def _answer(ctx: Context, question: str) -> str:
     try:
         answer = gemini_api.stream_answer(
             config.api_key, config.api_url, config.model, chat.turns,
-            instruction=_instruction(question, ctx.system_info),
+            instruction=_instruction(question, ctx.system_info or chat.system_info),
             grounding=config.grounding, max_chars=config.max_answer_chars,
             on_text=ctx.stream, cancelled=lambda: ctx.cancelled)
     except gemini_api.GeminiError:

@@ -262,6 +262,40 @@ def test_a_question_about_the_pc_brings_the_engine_s_system_info(
     assert fake.requests[1]["body"]["systemInstruction"]["parts"][0]["text"] == gemini.INSTRUCTION
 
 
+@pytest.mark.parametrize(("question", "about_the_pc"), [
+    ("what GPU do I have?", True),
+    ("how much RAM do I have", True),
+    ("what CPU have I got", True),
+    ("is my driver up to date", True),
+    ("can I run Starfield", True),
+    ("what's the best monitor for gaming", False),
+    ("what's the best GPU for 1440p", False),
+])
+def test_which_questions_bring_the_system_info(
+        gemini: ModuleType, fake: Fake, configured: Any, question: str,
+        about_the_pc: bool) -> None:
+    fake.answer(STREAM_PATH, sse(event("An answer.", finish="STOP")))
+    info = "GPU: GeForce RTX 4070 (12 GB)\nRAM: 32 GB"
+    with PluginClient(gemini.plugin) as client:
+        assert client.call("query_gemini", system_info=info, query=question).success
+    instruction = fake.requests[0]["body"]["systemInstruction"]["parts"][0]["text"]
+    assert instruction.endswith("\n" + info) is about_the_pc
+
+
+def test_a_follow_up_about_the_pc_still_has_the_system_info_of_the_call(
+        gemini: ModuleType, fake: Fake, configured: Any) -> None:
+    # The engine sends system_info with the call only, never with the follow-up turns.
+    fake.answer(STREAM_PATH, sse(event("It came out in 2023.", finish="STOP")))
+    info = "GPU: GeForce RTX 3060 (12 GB)\nRAM: 16 GB"
+    with PluginClient(gemini.plugin) as client:
+        client.call("query_gemini", system_info=info, query="when did Starfield come out?")
+        follow = client.input("will it run on my PC?")
+    assert follow.success
+    first, second = (r["body"]["systemInstruction"]["parts"][0]["text"] for r in fake.requests)
+    assert first == gemini.INSTRUCTION  # not about the PC
+    assert second.endswith("\n" + info)
+
+
 def test_follow_ups_keep_the_history_and_done_ends_the_chat(
         gemini: ModuleType, fake: Fake, configured: Any) -> None:
     fake.answer(STREAM_PATH, sse(event("Elden Ring came out in 2022.", finish="STOP")),
