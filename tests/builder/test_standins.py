@@ -807,3 +807,56 @@ def test_local_services_point_gemini_and_spotify_at_running_standins(
         assert DEMO_SECRET not in json.dumps(urls)
         assert cache["access_token"] not in json.dumps(urls)
         assert len({s.url for s in services.all}) == 5
+
+
+_SIGN_IN_SCRIPT = r"""
+import json, re, sys
+import requests
+sys.path.insert(0, ".")
+import plugin
+from gassist_sdk.testing import PluginClient
+
+with PluginClient(plugin.plugin) as client:
+    asked = client.call("spotify_get_currently_playing")
+    link = re.search(r"(http://\S+/authorize\?\S+)", asked.text).group(1)
+    browser = requests.Session()
+    browser.trust_env = False
+    page = browser.get(link, timeout=10)  # the stand-in agrees, the redirect reaches the plug-in
+    done = client.input("done")
+print(json.dumps({"asked": asked.text, "page": page.status_code, "signed_in": page.text,
+                  "done": done.text}))
+"""
+
+
+def test_the_spotify_samples_own_pkce_sign_in_completes_against_the_stand_in(
+        tmp_path: Path, spotify: SpotifyStandin) -> None:
+    import shutil
+    import socket
+
+    sample = Path(__file__).resolve().parents[2] / "plugins" / "spotify"
+    if not (sample / "plugin.py").exists():
+        pytest.skip("plugins/spotify does not exist yet")
+    folder = tmp_path / "spotify"
+    shutil.copytree(sample, folder, ignore=shutil.ignore_patterns("auth.json", "config.json"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (folder / "config.json").write_text(json.dumps({
+        "client_id": SPOTIFY_CLIENT, "redirect_port": port, "api_url": spotify.api_url,
+        "accounts_url": spotify.accounts_url}))
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    done = subprocess.run([sys.executable, "-c", _SIGN_IN_SCRIPT], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "Sign in to Spotify first." in seen["asked"]
+    assert seen["page"] == 200 and "Signed in to Spotify" in seen["signed_in"]
+    # The command that asked for the sign-in ran once signed in, answered by the stand-in.
+    assert seen["done"] == ("Paused: “Neon Highway” by The Midnight Circuit from “Afterglow "
+                            "Drive” (1:23 of 3:41).")
+    assert spotify.tokens_issued["authorization_code"] == 1
+    exchange = spotify.requests_to("/api/token")[0].form()
+    assert exchange["grant_type"] == "authorization_code" and exchange["code_verifier"]
+    assert "client_secret" not in exchange  # PKCE: no secret anywhere
+    cache = json.loads((folder / "auth.json").read_text())
+    assert cache["access_token"].startswith("demo-spotify-access-")

@@ -65,9 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Twitch channels: live {', '.join(live)}; offline {', '.join(offline)}")
         print("config.json for each sample (pass it with --config):")
         for plugin, path in configs.items():
-            print(f"  {plugin:<12} {path}")
-        print("Copy spotify-auth.json into the Spotify plug-in's folder as auth.json to skip "
-              "its sign-in (or sign in: the stand-in's sign-in page agrees at once).")
+            if not plugin.endswith("-auth"):
+                print(f"  {plugin:<8} {path}")
+        print(f"Copy {configs['spotify-auth']} into the Spotify plug-in's folder as auth.json to "
+              "skip its sign-in (or sign in: the stand-in's sign-in page agrees at once).")
         print(f"e.g. gassist-build call plugins/twitch check_twitch_live_status "
               f"username={live[0]} --config {configs['twitch']} --dev")
         print("Serving until Ctrl-C.", flush=True)
