@@ -16,7 +16,9 @@ import os
 import re
 import socket
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +107,7 @@ def message_reply(content: str = "", attachments: int = 0) -> dict[str, Any]:
 
 
 def call(config_path: Path, config: dict[str, Any], function: str, **arguments: Any) -> Any:
-    config_path.write_text(json.dumps(config), encoding="utf-8")
+    write_config(config_path, config)
     with PluginClient(discord.plugin) as client:
         return client.call(function, **arguments)
 
@@ -153,10 +155,34 @@ def capture(folder: Path, name: str, data: bytes = b"data", age: float = 0.0) ->
     return path
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def write_config(path: Path, config: dict[str, Any]) -> None:
+    """Write config.json so the plug-in sees a change even within one clock tick.
+
+    The SDK re-reads the file when its (mtime, size) changes; two configs of the same size
+    written within Windows' ~16 ms timestamp resolution would look unchanged.
+    """
+    before = path.stat().st_mtime_ns if path.exists() else None
+    path.write_text(json.dumps(config), encoding="utf-8")
+    if before is not None and path.stat().st_mtime_ns == before:
+        stamp = before + 2_000_000_000
+        os.utime(path, ns=(stamp, stamp))
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port nothing listens on, held for the test: a port merely freed could be taken by
+    another xdist worker's server in the meantime. A bound socket that never listens
+    refuses connections."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield int(held.getsockname()[1])
+
+
+def logged(server: HTTPServer, count: int, within: float = 20.0) -> None:
+    """Wait until the server has logged ``count`` requests (a handler may still be running)."""
+    deadline = time.monotonic() + within
+    while len(server.log) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 # -- setup ------------------------------------------------------------------------------
@@ -664,8 +690,8 @@ def test_other_refusal_quotes_discord(config_file: Path, httpserver: HTTPServer)
 
 @pytest.mark.parametrize("mode, setting", [("bot", "api_url"), ("webhook", "webhook_url")])
 def test_refused_connection_names_host_and_setting(config_file: Path, mode: str,
-                                                   setting: str) -> None:
-    port = closed_port()
+                                                   setting: str, closed_port: int) -> None:
+    port = closed_port
     config = ({"bot_token": BOT_TOKEN, "channel_id": CHANNEL,
                "api_url": f"http://127.0.0.1:{port}/api/v10"} if mode == "bot" else
               {"webhook_url": f"http://127.0.0.1:{port}{HOOK_PATH}"})
@@ -677,16 +703,23 @@ def test_refused_connection_names_host_and_setting(config_file: Path, mode: str,
 def test_timeout_is_one_sentence(config_file: Path, httpserver: HTTPServer,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(discord_api, "TIMEOUT", (2.0, 0.3))
+    release = threading.Event()
 
     def slow(request: Request) -> Response:
-        time.sleep(0.8)
+        release.wait(30)  # answers only after the plug-in gave up (no race with its timeout)
         return Response(json.dumps(message_reply()), content_type="application/json")
 
     expect(httpserver, "webhook").respond_with_handler(slow)
-    result = call(config_file, hook_config(httpserver), "send_message_to_discord_channel",
-                  message="hi")
+    try:
+        result = call(config_file, hook_config(httpserver), "send_message_to_discord_channel",
+                      message="hi")
+    finally:
+        release.set()
     assert result.text == "Discord did not answer within 0.3 seconds; try again in a moment."
-    assert len(httpserver.log) <= 1
+    # The answer is logged before the server is checked (and before the next test clears the
+    # shared server); a second POST would show as a second request.
+    logged(httpserver, 1)
+    assert len(httpserver.log) == 1
 
 
 # -- secrets ----------------------------------------------------------------------------
@@ -694,11 +727,12 @@ def test_timeout_is_one_sentence(config_file: Path, httpserver: HTTPServer,
 
 def test_secrets_are_in_no_reply_and_no_log(config_file: Path, tmp_path: Path,
                                             httpserver: HTTPServer, capfd: pytest.CaptureFixture,
-                                            waits: list[float]) -> None:
+                                            waits: list[float], closed_port: int,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     shots = tmp_path / "shots"
     capture(shots, "shot.png", b"\x89PNG")
     log_file = Path(discord.plugin.enable_logging())
-    logging.getLogger("gassist_sdk").setLevel(logging.DEBUG)
+    monkeypatch.setattr(logging.getLogger("gassist_sdk"), "level", logging.DEBUG)
     statuses = [200, 401, 403, 404, 429, 500, 400]
     replies = []
     for mode in ("bot", "webhook"):
@@ -713,7 +747,7 @@ def test_secrets_are_in_no_reply_and_no_log(config_file: Path, tmp_path: Path,
     # A webhook URL the plug-in refuses, and an unreachable one.
     replies.append(call(config_file, {"webhook_url": f"ftp://x/api/webhooks/1/{HOOK_TOKEN}"},
                         "send_message_to_discord_channel", message="hi"))
-    replies.append(call(config_file, {"webhook_url": f"http://127.0.0.1:{closed_port()}"
+    replies.append(call(config_file, {"webhook_url": f"http://127.0.0.1:{closed_port}"
                                                      f"/api/webhooks/1/{HOOK_TOKEN}"},
                         "send_message_to_discord_channel", message="hi"))
     # Even a log line that carries the webhook's path (not the whole URL) is redacted.
