@@ -284,6 +284,24 @@ def test_arguments_sent_as_an_object_are_accepted(
     assert (decision.kind, decision.arguments) == ("call", {"watts": 250})
 
 
+@pytest.mark.parametrize(("arguments", "called", "noted"), [
+    ('{"watts": "300"}', {"watts": 300}, ""),
+    ('{"watts": 300.0}', {"watts": 300}, ""),
+    ('{"watts": 300, "gpu_index": 0}', {"watts": 300}, "dropped unknown 'gpu_index'"),
+])
+def test_arguments_are_coerced_and_inventions_dropped_before_the_call(
+    httpserver: HTTPServer, fallback: StandInRouter, arguments: str, called: dict[str, Any],
+    noted: str,
+) -> None:
+    _answer(httpserver, _tool_call("gpu__set_power_limit", arguments))
+
+    decision = _router(httpserver, fallback).route("power limit 300 W", PLUGINS)
+
+    assert (decision.kind, decision.arguments) == ("call", called)
+    assert noted in decision.explanation
+    assert type(decision.arguments["watts"]) is int
+
+
 @pytest.mark.parametrize(("arguments", "asked"), [
     ('{"watts": 9000}', "'watts' must be at most 450"),
     ('{"watts": "a lot"}', "'watts' must be a whole number"),
