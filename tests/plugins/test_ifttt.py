@@ -13,6 +13,7 @@ import gzip
 import importlib.util
 import json
 import logging
+import os
 import socket
 import sys
 import time
@@ -65,10 +66,14 @@ FIVE = ("Elden Ring DLC dated", "New GeForce driver out", "Half-Life 3 (no, real
         "Fourth story", "Fifth story")
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port nothing listens on, held for the test: a port merely freed could be taken by
+    another xdist worker's server in the meantime. A bound socket that never listens
+    refuses connections."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield int(held.getsockname()[1])
 
 
 @pytest.fixture(autouse=True)
@@ -92,8 +97,13 @@ def configure(config_file: Path, httpserver: HTTPServer) -> Callable[..., dict[s
                   "news_feeds": [httpserver.url_for(PC_FEED), httpserver.url_for(ALL_FEED)],
                   **values}
         config = {k: v for k, v in config.items() if v is not None}
+        before = config_file.stat().st_mtime_ns if config_file.exists() else None
         config_file.write_text(json.dumps(config), encoding="utf-8")
-        time.sleep(0.01)  # a new modification time: the plug-in reads the file again
+        # The plug-in re-reads the file when (mtime, size) changes; within one timestamp
+        # tick (Windows: ~16 ms) a same-size rewrite would look unchanged, so move it on.
+        if before is not None and config_file.stat().st_mtime_ns == before:
+            stamp = before + 2_000_000_000
+            os.utime(config_file, ns=(stamp, stamp))
         return config
 
     return write
@@ -305,13 +315,20 @@ def test_no_answer_in_time_is_a_timeout_not_a_second_post(
 
 
 def test_connection_refused_names_the_host_and_the_setting(
-        configure: Callable[..., Any]) -> None:
-    configure(ifttt_url=f"http://127.0.0.1:{closed_port()}")
+        configure: Callable[..., Any], closed_port: int, log_file: Path,
+        caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> None:
+    caplog.set_level(logging.DEBUG, logger="urllib3")
+    configure(ifttt_url=f"http://127.0.0.1:{closed_port}")
     with PluginClient(plugin) as running:
         result = running.call("trigger_ifttt_event", event_name="game_routine")
     assert result.text == ("Could not reach IFTTT at 127.0.0.1 (connection refused). Check your "
                            "internet connection and the `ifttt_url` setting.")
-    no_key_anywhere(result.full_text)
+    # urllib3's warning before its one reconnect names the request path, key included.
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "/with/key/***" in logged
+    captured = capfd.readouterr()
+    no_key_anywhere(result.full_text, logged, log_file.read_text(encoding="utf-8"),
+                    captured.out, captured.err)
 
 
 def test_an_ifttt_url_that_is_no_url_is_named(configure: Callable[..., Any]) -> None:
@@ -451,12 +468,13 @@ def test_first_feed_failing_uses_the_second(httpserver: HTTPServer,
 
 
 def test_first_feed_unreachable_or_slow_uses_the_second(
-        httpserver: HTTPServer, slow_server: HTTPServer, configure: Callable[..., Any]) -> None:
+        httpserver: HTTPServer, slow_server: HTTPServer, configure: Callable[..., Any],
+        closed_port: int) -> None:
     def slow(request: Request) -> Response:
         time.sleep(1.2)
         return Response(rss(*FIVE), content_type="application/rss+xml")
 
-    down = f"http://127.0.0.1:{closed_port()}/feed"
+    down = f"http://127.0.0.1:{closed_port}/feed"
     slow_server.expect_request("/slow").respond_with_handler(slow)
     serve_feed(httpserver, ALL_FEED, rss("Fallback"))
     expect_trigger(httpserver, headlines("Fallback"))
