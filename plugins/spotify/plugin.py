@@ -272,13 +272,13 @@ def spotify_get_currently_playing(ctx: Context) -> str:
 
 
 @plugin.command(tags=("spotify", "queue", "play next", "add song"))
-def spotify_queue_track(ctx: Context, type: Kind = "track",
-                        name: str = "", artist: str = "") -> str:
+def spotify_queue_track(ctx: Context, name: str, type: Kind = "track",
+                        artist: str = "") -> str:
     """Add a song to the Spotify queue, to play after the current one.
 
     Args:
+        name: The name of the song (required: there is nothing to queue without it).
         type: What to queue: track (Spotify queues songs only).
-        name: The name of the song.
         artist: The artist, to pick the right song.
     """
     arguments = {"type": type, "name": name, "artist": artist}

@@ -774,3 +774,14 @@ def test_sign_in_over_the_legacy_v1_protocol(spotify, httpserver):
                             f"{query['state']}", timeout=5).status_code == 200
         done = engine.input("ok")
     assert done.full_text == "Signed in to Spotify.\n\nShuffle is off."
+
+
+def test_queue_track_requires_the_song_name(spotify, client, httpserver):
+    # The model must be told the name is needed: without it there is nothing to queue.
+    manifest = json.loads((SOURCE / "manifest.json").read_text())
+    queue = next(f for f in manifest["functions"] if f["name"] == "spotify_queue_track")
+    assert queue["required"] == ["name"]
+    spotify.write_token()
+    reply = client.call("spotify_queue_track", artist="Queen")
+    assert not reply.success and "missing required argument 'name'" in reply.text
+    assert httpserver.log == []
