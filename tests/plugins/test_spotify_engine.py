@@ -108,3 +108,62 @@ def test_executable_build_answers_a_call(sample_copy, run_sample, httpserver):
     assert reply.text == "Volume set to 35%."
     assert len(httpserver.log) == 1
     assert ACCESS not in run.log_text()
+
+
+def serve_web_api(httpserver: Any) -> list[tuple[str, str]]:
+    """A local Web API that answers every player, search and playlist call (signed in)."""
+    seen: list[tuple[str, str]] = []
+    track = {"uri": "spotify:track:0VjIjW4GlUZAMYd2vXMi3b", "name": "Blinding Lights",
+             "artists": [{"name": "The Weeknd"}], "duration_ms": 200040,
+             "album": {"name": "After Hours"}}
+
+    def answer(request: Request) -> Response:
+        seen.append((request.method, request.path))
+        if request.headers.get("Authorization") != f"Bearer {ACCESS}":
+            return Response(json.dumps({"error": {"status": 401, "message": "No token"}}),
+                            status=401, content_type="application/json")
+        path = request.path
+        if path == "/v1/search":
+            kind = request.args.get("type", "track")
+            item = dict(track, uri=f"spotify:{kind}:0VjIjW4GlUZAMYd2vXMi3b")
+            return Response(json.dumps({f"{kind}s": {"items": [item], "total": 1}}),
+                            content_type="application/json")
+        if path == "/v1/me/player/currently-playing":
+            return Response(json.dumps({"is_playing": True, "progress_ms": 1000, "item": track}),
+                            content_type="application/json")
+        if path == "/v1/me/playlists":
+            return Response(json.dumps({"total": 1, "items": [
+                {"name": "Gaming", "tracks": {"total": 48}}]}), content_type="application/json")
+        return Response(status=204)
+
+    httpserver.expect_request(re.compile(r"^/v1/.*")).respond_with_handler(answer)
+    return seen
+
+
+@pytest.mark.e2e
+def test_gassist_build_check_passes_on_the_build_against_the_fake(sample_copy, httpserver,
+                                                                   tmp_path):
+    import subprocess
+    import sys
+
+    seen = serve_web_api(httpserver)
+    folder = sample_copy("spotify")
+    (folder / "auth.json").write_text(json.dumps({
+        "access_token": ACCESS, "token_type": "Bearer", "expires_in": 3600,
+        "refresh_token": REFRESH, "scope": SCOPE, "expires_at": int(time.time()) + 3600}))
+    config = tmp_path / "check-config.json"
+    config.write_text(json.dumps(config_for(httpserver, free_port())))
+    done = subprocess.run([sys.executable, "-m", "gassist_build.cli", "check", str(folder),
+                           "--config", str(config), "--json", "--log-dir", str(tmp_path / "logs")],
+                          capture_output=True, text=True, timeout=240)
+    card = json.loads(done.stdout)
+    failed = [item for item in card["items"] if item["status"] != "pass"]
+    assert done.returncode == 0 and card["ok"] and not failed, failed
+    called = {item["title"] for item in card["items"] if item["title"].startswith("call ")}
+    assert called == {f"call {name}" for name in (
+        "spotify_start_playback", "spotify_pause_playback", "spotify_next_track",
+        "spotify_previous_track", "spotify_shuffle_playback", "spotify_set_volume",
+        "spotify_get_currently_playing", "spotify_queue_track", "spotify_get_user_playlists")}
+    assert ("GET", "/v1/me/playlists") in seen and ("POST", "/v1/me/player/next") in seen
+    for secret in (ACCESS, REFRESH):
+        assert secret not in done.stdout + done.stderr
