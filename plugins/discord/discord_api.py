@@ -33,7 +33,11 @@ MAX_MESSAGE = 2000  # characters in one Discord message
 MAX_PARTS = 5  # a longer text is refused rather than flooding the channel
 MAX_WAIT = 10.0  # seconds we wait for a 429 once; longer and the user is told to retry
 TIMEOUT = (3.05, 20.0)  # connect, read: an upload of 10 MB needs time to be answered
-BUDGET = 25.0  # under the engine's 30 s limit for one call
+# One command, every message and the 429 wait included, stays under the engine's 30 s.
+BUDGET = 25.0
+MIN_ATTEMPT = 3.0  # seconds a POST needs at least; with less left it is not started
+OUT_OF_TIME = ("Discord answered too slowly, so there was no time left to send more within "
+               "G-Assist's 30-second limit.")
 USER_AGENT = "DiscordBot (gassist-sdk discord sample, 1.0.0)"
 # Nobody asked a voice assistant to ping @everyone: only user mentions notify.
 ALLOWED_MENTIONS = {"parse": ["users"]}
@@ -184,6 +188,10 @@ def too_big(path: Path, size: int, limit_mb: float) -> str | None:
 class DiscordClient:
     """Sends messages and files to one :class:`Target`.
 
+    One client serves one command: every POST it makes, and the wait after a 429,
+    fit in :data:`BUDGET` seconds from its creation, so a slow Discord cannot push a
+    long message in parts (or a retried upload) past the engine's 30 s call limit.
+
     Args:
         target: Where to post.
         sleep: How to wait for a 429's ``retry_after`` (tests record it).
@@ -194,6 +202,7 @@ class DiscordClient:
 
         self.target = target
         self._sleep = sleep or _wait
+        self._deadline = _now() + BUDGET
         # retries=0: the one retry after a 429 is ours, so it can honour Discord's
         # JSON retry_after as well as the header; other POSTs are never re-sent.
         self._api = ServiceClient("Discord", target.url, setting=target.setting,
@@ -243,14 +252,19 @@ class DiscordClient:
         from gassist_sdk.http import ServiceError
 
         for attempt in (1, 2):
+            left = self._deadline - _now()
+            if left < MIN_ATTEMPT:
+                raise DiscordError(OUT_OF_TIME)
+            timeout = (min(TIMEOUT[0], left), min(TIMEOUT[1], left))
             try:
                 response = self._api.request("POST", self.target.url, params=self.target.params,
-                                             **body())
+                                             timeout=timeout, **body())
                 break
             except ServiceError as error:
                 wait = retry_after(error)
                 if (error.kind == "rate_limited" and attempt == 1 and wait is not None
-                        and wait <= MAX_WAIT):
+                        and wait <= MAX_WAIT
+                        and self._deadline - _now() - wait >= MIN_ATTEMPT):
                     self._sleep(wait)
                     continue
                 raise DiscordError(self.explain(error, upload, wait)) from None
@@ -309,6 +323,11 @@ class DiscordClient:
             detail = _discord_detail(error.response)
             return f"Discord refused the message (HTTP {status}{': ' + detail if detail else ''})."
         return str(error)  # timeout, unreachable, 5xx: the SDK's sentences name only the host
+
+
+def _now() -> float:
+    """The clock the time limit is kept on (a module function, so tests can move it)."""
+    return time.monotonic()
 
 
 def _wait(seconds: float) -> None:

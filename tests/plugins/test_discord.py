@@ -657,6 +657,63 @@ def test_429_on_an_upload_sends_the_whole_file_again(config_file: Path, tmp_path
         assert upload == ("clip.mp4", "video/mp4", b"\x01" * 5000)
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The plug-in's time-limit clock, moved on by the fake Discord instead of by waiting."""
+    now = [1000.0]
+    monkeypatch.setattr(discord_api, "_now", lambda: now[0])
+    return now
+
+
+def slow_answers(clock: list[float], seconds: float, body: dict[str, Any],
+                 status: int = 200) -> Any:
+    """A handler that answers as if it had taken ``seconds``."""
+    def answer(request: Request) -> Response:
+        clock[0] += seconds
+        return Response(json.dumps(body), status=status, content_type="application/json")
+
+    return answer
+
+
+def test_a_long_message_stops_before_the_engines_time_limit(
+        config_file: Path, httpserver: HTTPServer, clock: list[float]) -> None:
+    # Each part takes Discord 10 s: after three, too little of the 25 s is left for a fourth
+    # (the engine would stop the call at 30 s and the user would hear nothing at all).
+    for _ in range(4):
+        expect(httpserver, "bot").respond_with_handler(slow_answers(clock, 10, message_reply()))
+    text = "\n".join(["z" * 1999] * 4)
+    result = call(config_file, bot_config(httpserver), "send_message_to_discord_channel",
+                  message=text)
+    assert (result.success, result.text) == (
+        False, "Sent 3 of 4 messages to Discord; the rest failed: Discord answered too slowly, "
+               "so there was no time left to send more within G-Assist's 30-second limit.")
+    assert len(httpserver.log) == 3
+
+
+def test_a_429_is_not_waited_out_past_the_time_limit(
+        config_file: Path, httpserver: HTTPServer, clock: list[float],
+        waits: list[float]) -> None:
+    # 20 s spent on the first answer: waiting 4 s more would leave 1 s for the retry.
+    expect(httpserver, "webhook").respond_with_handler(
+        slow_answers(clock, 20, {"retry_after": 4, "message": "rate limited"}, status=429))
+    result = call(config_file, hook_config(httpserver), "send_message_to_discord_channel",
+                  message="hi")
+    assert result.text == "Discord is rate-limiting this webhook: wait 4 seconds and try again."
+    assert waits == [] and len(httpserver.log) == 1
+
+
+def test_a_429_is_waited_out_when_there_is_time(
+        config_file: Path, httpserver: HTTPServer, clock: list[float],
+        waits: list[float]) -> None:
+    expect(httpserver, "webhook").respond_with_handler(
+        slow_answers(clock, 10, {"retry_after": 4, "message": "rate limited"}, status=429))
+    expect(httpserver, "webhook").respond_with_json(message_reply("hi"))
+    result = call(config_file, hook_config(httpserver), "send_message_to_discord_channel",
+                  message="hi")
+    assert (result.success, result.text) == (True, "Sent to Discord (through the webhook).")
+    assert waits == [4.0] and len(httpserver.log) == 2
+
+
 @pytest.mark.parametrize("mode", ["bot", "webhook"])
 def test_5xx_is_one_sentence_and_not_resent(config_file: Path, httpserver: HTTPServer,
                                             mode: str) -> None:
@@ -902,6 +959,8 @@ def test_readme_has_setup_prompts_and_troubleshooting_for_every_reply(tmp_path: 
         "Discord answered, but its reply could not be read, so I cannot tell whether it was "
         "posted; check the channel.",
         "Discord did not answer within 0.3 seconds; try again in a moment.",
+        "Sent 3 of 4 messages to Discord; the rest failed: Discord answered too slowly, so there "
+        "was no time left to send more within G-Assist's 30-second limit.",
         "Could not reach Discord at 127.0.0.1 (connection refused). Check your internet "
         "connection and the `api_url` setting.",
         "Discord is having trouble right now (HTTP 503); try again later.",
