@@ -88,14 +88,20 @@ def _make_backend(config: GpuConfig, plugin_dir: Path) -> GpuBackend:
 
 
 def _scenario_version(config: GpuConfig, plugin_dir: Path) -> str:
-    """Which scenario file, as it is now: an edited file starts a fresh fake."""
+    """Which scenario file, as it is now: an edited file starts a fresh fake.
+
+    By content, not by modification time: file times tick coarsely (milliseconds, or
+    seconds on some file systems), so a quick edit of the same size can keep the old one.
+    """
     if config.backend != "fake" or not config.fake_scenario:
         return ""
+    import hashlib  # only the fake needs it; it loads OpenSSL (milliseconds at start-up)
+
     try:
-        stat = (plugin_dir / config.fake_scenario).stat()
+        content = (plugin_dir / config.fake_scenario).read_bytes()
     except OSError:
         return config.fake_scenario
-    return f"{config.fake_scenario}@{stat.st_mtime_ns}:{stat.st_size}"
+    return f"{config.fake_scenario}@{hashlib.sha256(content).hexdigest()}"
 
 
 def open_backend(ctx: Context) -> GpuBackend:

@@ -964,3 +964,18 @@ def test_restore_skips_what_the_board_does_not_offer_and_still_succeeds(
                          "- skipped unlocking the graphics clock: this GPU doesn't allow it\n"
                          "- skipped giving the fans back to automatic control: this GPU doesn't "
                          "allow it")
+
+
+def test_an_edit_within_one_timestamp_tick_still_starts_a_fresh_fake(
+        gpu: Gpu, client: PluginClient) -> None:
+    # File times tick coarsely (a few ms, up to 2 s on FAT): a quick edit of the same size
+    # can keep the old time, and must still be seen.
+    import os
+
+    scenario = gpu.folder / "scenario.json"
+    assert "- Temperature: 61 °C" in client.call("get_gpu_status").text
+    before = scenario.stat()
+    gpu.configure(geforce(temperature_c=75))
+    assert scenario.stat().st_size == before.st_size
+    os.utime(scenario, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert "- Temperature: 75 °C" in client.call("get_gpu_status").text
