@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -486,6 +487,38 @@ def test_first_feed_unreachable_or_slow_uses_the_second(
         "1. Fallback",
         f"(Skipped: {down}: could not connect; {slow_server.url_for('/slow')}: no answer within "
         "0.5 s.)"]
+
+
+def test_a_slow_feed_gets_only_the_time_left_for_feeds(
+        httpserver: HTTPServer, slow_server: HTTPServer, configure: Callable[..., Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # With all feeds' time nearly spent, a slow feed must not get its full read timeout on
+    # top: feeds plus IFTTT would outlast the engine's 30 s.
+    monkeypatch.setattr(news, "FEEDS_BUDGET", 1.0)
+    monkeypatch.setattr(news, "FEED_TIMEOUT", (2.0, 5.0))
+    release = threading.Event()
+
+    def stalled(request: Request) -> Response:
+        release.wait(30)  # answers only after the plug-in gave up on it
+        return Response(rss(*FIVE), content_type="application/rss+xml")
+
+    slow_server.expect_request("/stalled").respond_with_handler(stalled)
+    serve_feed(httpserver, ALL_FEED, rss("Never read"))
+    expect_trigger(httpserver, {"value1": "No gaming headlines right now (no news feed "
+                                          "answered)."})
+    configure(news_feeds=[slow_server.url_for("/stalled"), httpserver.url_for(ALL_FEED)])
+    try:
+        with PluginClient(plugin) as running:
+            result = running.call("trigger_gaming_setup")
+    finally:
+        release.set()
+    assert result.success, result.text
+    assert result.text.splitlines()[0] == (
+        "Fired IFTTT event game_routine without headlines: no news feed gave any "
+        f"({slow_server.url_for('/stalled')}: no answer before the 1 s for all feeds ran out; "
+        f"{httpserver.url_for(ALL_FEED)}: skipped, out of time). value1 says \"No gaming "
+        "headlines right now (no news feed answered).\"")
+    assert requests_made(httpserver) == [("POST", TRIGGER)]
 
 
 def test_a_broken_feed_with_entries_is_used(httpserver: HTTPServer,
