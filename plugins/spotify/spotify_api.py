@@ -365,13 +365,12 @@ class SpotifyService:
         if not devices:
             raise CommandError("Spotify is not open on any device. Open Spotify on this PC or "
                                "your phone (and play anything once), then ask again.")
-        device = devices[0]
+        device, others = devices[0], devices[1:]
         client.transfer_playback(device["id"], force_play=False)
-        name = device.get("name") or "your device"
-        kind = (device.get("type") or "").lower()
         log.info("no active device; transferred playback to the first available one")
-        return (f"Nothing was playing anywhere, so I switched Spotify to {name}"
-                f"{f' ({kind})' if kind else ''}. "), device["id"]
+        also = (f"; also available: {', '.join(map(_device_name, others))}" if others else "")
+        return (f"Nothing was playing anywhere, so I switched Spotify to "
+                f"{_device_name(device)}{also}. "), device["id"]
 
     @staticmethod
     def _no_answer(exc: BaseException, url: str, setting: str) -> str | None:
@@ -394,6 +393,12 @@ class SpotifyService:
         if isinstance(exc, requests.exceptions.RequestException):
             return "The request to Spotify failed."
         return None
+
+
+def _device_name(device: dict[str, Any]) -> str:
+    """'GAMING-PC (computer)' for a device of Spotify's device list."""
+    kind = str(device.get("type") or "").lower()
+    return f"{device.get('name') or 'your device'}{f' ({kind})' if kind else ''}"
 
 
 def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:

@@ -486,7 +486,8 @@ def test_no_active_device_transfers_playback_to_the_first_device(spotify, client
     httpserver.expect_request("/v1/me/player/next", method="POST").respond_with_data(status=204)
     reply = client.call("spotify_next_track")
     assert reply.text == ("Nothing was playing anywhere, so I switched Spotify to GAMING-PC "
-                          "(computer). Skipped to the next track.")
+                          "(computer); also available: Pixel (smartphone). Skipped to the next "
+                          "track.")
     assert seen(httpserver) == [
         ("POST", "/v1/me/player/next", {}, None, BEARER),
         ("GET", "/v1/me/player/devices", {}, None, BEARER),
