@@ -62,7 +62,9 @@ Caption = Annotated[str | None, "Text to post with the file (optional)"]
                       "channel"))
 def send_message_to_discord_channel(
         message: Annotated[str, "The text to post in the Discord channel"], ctx: Context) -> str:
-    """Send a text message to the user's Discord channel."""
+    """Send a text message to the user's Discord channel: "send this to discord",
+    "tell my Discord I'm on in 10 minutes", "post gg on discord".
+    """
     from discord_api import MAX_MESSAGE, DiscordError
 
     parts = _parts(message, "message")
@@ -80,7 +82,9 @@ def send_message_to_discord_channel(
 @plugin.command(tags=("discord", "chart", "performance", "csv", "fps", "share", "upload",
                       "g-assist"))
 def send_latest_chart_to_discord_channel(ctx: Context, caption: Caption = None) -> str:
-    """Send the newest G-Assist performance chart (CSV) to the user's Discord channel."""
+    """Send the newest G-Assist performance chart (CSV) to the user's Discord channel:
+    "send my performance chart to discord", "share my fps chart on discord".
+    """
     from captures import CHART
 
     return _send_latest(CHART, caption, ctx)
@@ -89,7 +93,9 @@ def send_latest_chart_to_discord_channel(ctx: Context, caption: Caption = None) 
 @plugin.command(tags=("discord", "clip", "video", "shadowplay", "highlight", "replay",
                       "share", "upload"))
 def send_latest_shadowplay_clip_to_discord_channel(ctx: Context, caption: Caption = None) -> str:
-    """Send the most recent ShadowPlay / NVIDIA app video clip to the user's Discord channel."""
+    """Send the most recent ShadowPlay / NVIDIA app video clip to the user's Discord channel:
+    "send my last clip to discord", "share that highlight on discord".
+    """
     from captures import CLIP
 
     return _send_latest(CLIP, caption, ctx)
@@ -98,7 +104,9 @@ def send_latest_shadowplay_clip_to_discord_channel(ctx: Context, caption: Captio
 @plugin.command(tags=("discord", "screenshot", "picture", "image", "capture", "share",
                       "upload"))
 def send_latest_screenshot_to_discord_channel(ctx: Context, caption: Caption = None) -> str:
-    """Send the latest game screenshot to the user's Discord channel."""
+    """Send the latest game screenshot to the user's Discord channel:
+    "send my last screenshot to discord", "post that screenshot on discord".
+    """
     from captures import SCREENSHOT
 
     return _send_latest(SCREENSHOT, caption, ctx)

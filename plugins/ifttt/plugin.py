@@ -69,7 +69,9 @@ def trigger_ifttt_event(
     value2: Annotated[str | None, "Second value passed to the applet"] = None,
     value3: Annotated[str | None, "Third value passed to the applet"] = None,
 ) -> str:
-    """Fire an IFTTT applet's webhook event by name, optionally with up to three values."""
+    """Fire an IFTTT applet's webhook event by name, optionally with up to three values:
+    "trigger lights_on on IFTTT", "fire my movie_night applet".
+    """
     event = ifttt_api.check_event_name(event_name)
     values = {name: value for name, value in
               (("value1", value1), ("value2", value2), ("value3", value3)) if value is not None}
@@ -81,7 +83,9 @@ def trigger_ifttt_event(
 
 @plugin.command(tags=("gaming", "routine", "game mode", "setup", "ifttt", "news", "headlines"))
 def trigger_gaming_setup(ctx: Context) -> str:
-    """Start my gaming routine on IFTTT, sending the latest gaming headlines along."""
+    """Start the user's gaming routine on IFTTT, sending the latest gaming headlines along:
+    "start my gaming setup", "gaming mode on", "run my game routine".
+    """
     import news
 
     config: IftttConfig = ctx.config

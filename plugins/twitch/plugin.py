@@ -133,9 +133,10 @@ def check_twitch_live_status(
                                    "“ninja, shroud”"],
     ctx: Context,
 ) -> str:
-    """Check whether Twitch streamers are live now: title, game, viewers and uptime.
+    """Check whether Twitch streamers are live now, with title, game, viewers and uptime:
+    "is ninja live?", "is ninja or shroud streaming?", "is xqc online on Twitch?".
 
-    Several streamers can be checked at once ("is ninja or shroud live?").
+    Several names are checked with one request.
     """
     logins = _logins(username)
     twitch = _twitch(ctx)
@@ -168,7 +169,9 @@ def get_top_twitch_streams(
                                    "left out)"] = None,
     limit: Annotated[int, "How many streams to list, 1 to 20"] = 5,
 ) -> str:
-    """List the most-watched live streams on Twitch right now, optionally for one game."""
+    """List the most-watched live streams on Twitch right now, optionally for one game:
+    "top Twitch streams", "who is streaming Fortnite?", "most watched Valorant streams".
+    """
     twitch = _twitch(ctx)
     limit = max(1, min(20, limit))
     game_id = None

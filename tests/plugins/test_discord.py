@@ -980,3 +980,17 @@ def test_start_up_imports_neither_requests_nor_the_plugins_own_modules() -> None
     done = subprocess.run([sys.executable, "-S", "-c", code], cwd=PLUGIN_DIR,
                           capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_manifest_descriptions_say_what_a_user_would_ask() -> None:
+    # The engine's small model picks a function from its description: it gets the words
+    # people use ("send this to discord"), not only what the function does.
+    manifest = json.loads((PLUGIN_DIR / "manifest.json").read_text(encoding="utf-8"))
+    described = {f["name"]: f["description"] for f in manifest["functions"]}
+    assert '"send this to discord"' in described["send_message_to_discord_channel"]
+    assert '"send my performance chart to discord"' in described[
+        "send_latest_chart_to_discord_channel"]
+    assert '"send my last clip to discord"' in described[
+        "send_latest_shadowplay_clip_to_discord_channel"]
+    assert '"send my last screenshot to discord"' in described[
+        "send_latest_screenshot_to_discord_channel"]

@@ -671,6 +671,10 @@ def test_manifest_speaks_the_users_words() -> None:
         "event_name", "value1", "value2", "value3"}
     assert functions["trigger_gaming_setup"]["properties"] == {}
     assert "gaming" in functions["trigger_gaming_setup"]["tags"]
+    # The engine's small model picks a function by its description: it gets users' words.
+    assert '"start my gaming setup"' in functions["trigger_gaming_setup"]["description"]
+    assert '"gaming mode on"' in functions["trigger_gaming_setup"]["description"]
+    assert '"trigger lights_on on IFTTT"' in functions["trigger_ifttt_event"]["description"]
     on_disk = json.loads((FOLDER / "manifest.json").read_text(encoding="utf-8"))
     assert on_disk == plugin.manifest()
 

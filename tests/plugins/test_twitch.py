@@ -898,3 +898,13 @@ def test_readme_has_setup_prompts_and_a_heading_per_reply() -> None:
         "Twitch found nothing there (HTTP 404).",
     ):
         assert f"\n### {sentence}\n" in troubleshooting, sentence
+
+
+def test_manifest_descriptions_say_what_a_user_would_ask() -> None:
+    # The engine's small model picks a function from its description: it gets the words
+    # people use, not only what the function does.
+    manifest = json.loads((SOURCE / "manifest.json").read_text(encoding="utf-8"))
+    described = {f["name"]: f["description"] for f in manifest["functions"]}
+    assert '"is ninja live?"' in described["check_twitch_live_status"]
+    assert '"is ninja or shroud streaming?"' in described["check_twitch_live_status"]
+    assert '"who is streaming Fortnite?"' in described["get_top_twitch_streams"]
