@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import re
 import socket
 import sys
 import threading
@@ -720,6 +721,7 @@ def test_a_connection_dropped_mid_answer_keeps_what_came_and_says_so(
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     first = f"data: {json.dumps(event('Half an answer'))}\r\n\r\n".encode()
+    hang_up = threading.Event()
 
     def serve_one_broken_reply() -> None:
         conn, _ = listener.accept()
@@ -727,22 +729,33 @@ def test_a_connection_dropped_mid_answer_keeps_what_came_and_says_so(
             data = b""
             while b"\r\n\r\n" not in data:
                 data += conn.recv(65536)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = int(re.search(rb"(?i)content-length:\s*(\d+)", head)[1])
+            while len(body) < length:  # read it all: unread bytes would make close() a reset
+                body += conn.recv(65536)
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                          b"Transfer-Encoding: chunked\r\n\r\n"
                          + f"{len(first):x}\r\n".encode() + first + b"\r\n")
-            time.sleep(0.2)  # then hang up without the closing chunk
+            hang_up.wait(10)  # then hang up without the closing chunk
 
     server = threading.Thread(target=serve_one_broken_reply, daemon=True)
     server.start()
     config_file.write_text(json.dumps({"api_key": KEY, "api_url": f"http://127.0.0.1:{port}"}))
     try:
         with PluginClient(gemini.plugin) as client:
-            result = client.call("query_gemini", query="q")
+            send(client, {"jsonrpc": "2.0", "id": 60, "method": "execute",
+                          "params": {"function": "query_gemini", "arguments": {"query": "q"}}})
+            streamed = client.receive()  # the first half reached the engine
+            hang_up.set()
+            chunks, final, _ = collect_v2(client.receive, 60)
     finally:
+        hang_up.set()
         server.join(5)
         listener.close()
-    assert result.chunks == ["Half an answer"] and not result.success
-    assert result.text == f"The connection to Gemini at 127.0.0.1:{port} broke off. Try again."
+    assert streamed["params"] == {"request_id": 60, "data": "Half an answer"} and chunks == []
+    assert final["method"] == "complete" and not final["params"]["success"]
+    assert final["params"]["data"] == (f"The connection to Gemini at 127.0.0.1:{port} broke "
+                                       "off. Try again.")
 
 
 def test_the_legacy_v1_protocol_streams_and_chats_too(
