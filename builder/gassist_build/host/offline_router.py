@@ -133,6 +133,7 @@ class _Doc:
     weights: dict[str, float]          # stemmed term -> weighted frequency
     length: float
     phrases: tuple[tuple[str, ...], ...]   # multi-word tags, stemmed
+    core: frozenset[str]               # terms of the function's own name, tags, description
 
 
 _FIELD_WEIGHTS = {"name": 2.0, "tags": 2.5, "description": 1.0, "plugin": 1.5,
@@ -152,7 +153,10 @@ def _doc(plugin: PluginSpec, function: FunctionSpec) -> _Doc:
             for name, prop in function.properties.items()),
     }
     weights: dict[str, float] = {}
+    core: set[str] = set()
     for field_name, text in fields.items():
+        if field_name in ("name", "tags", "description"):
+            core.update(tokens(text))
         seen: set[str] = set()
         for term in tokens(text):
             if term in seen and field_name != "description":
@@ -160,7 +164,7 @@ def _doc(plugin: PluginSpec, function: FunctionSpec) -> _Doc:
             seen.add(term)
             weights[term] = weights.get(term, 0.0) + _FIELD_WEIGHTS[field_name]
     phrases = tuple(tuple(tokens(tag)) for tag in function.tags if len(tokens(tag)) > 1)
-    return _Doc(plugin, function, weights, sum(weights.values()), phrases)
+    return _Doc(plugin, function, weights, sum(weights.values()), phrases, frozenset(core))
 
 
 @dataclass
@@ -172,10 +176,15 @@ class _Index:
 
 def _build_index(plugins: Sequence[PluginSpec]) -> _Index:
     docs = [_doc(p, f) for p in plugins for f in p.functions]
+    # Rarity is counted over the functions' own words: a word of a plug-in's description
+    # reaches all its functions and would otherwise look common ("volume" for Spotify).
     frequency: dict[str, int] = {}
     for doc in docs:
-        for term in doc.weights:
+        for term in doc.core:
             frequency[term] = frequency.get(term, 0) + 1
+    for doc in docs:
+        for term in doc.weights:
+            frequency.setdefault(term, 1)
     n = len(docs)
     idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
     average = sum(d.length for d in docs) / n if n else 1.0
@@ -335,6 +344,14 @@ def _trim(span: str, vocabulary: set[str]) -> str:
     return re.sub(r"^[^\w\"“]+|[^\w\"”]+$", "", " ".join(words))
 
 
+_EXAMPLE = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»")
+
+
+def _without_examples(description: str) -> str:
+    """``description`` without its quoted examples."""
+    return _EXAMPLE.sub(" ", description)
+
+
 def _looks_like_a_name(text: str) -> bool:
     return any(w[:1].isupper() or w[:1].isdigit() for w in text.split())
 
@@ -356,7 +373,10 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
     notes: list[str] = []
     used: list[tuple[int, int]] = []   # character spans already turned into arguments
     vocab = set(vocabulary or ())
-    vocab.update(tokens(f"{function.name} {function.description} {' '.join(function.tags)}"))
+    # Quoted examples in a description ("is ninja live?") are not the function's words:
+    # their values (ninja) must stay extractable.
+    vocab.update(tokens(f"{function.name} {_without_examples(function.description)} "
+                        f"{' '.join(function.tags)}"))
     vocab.update(tokens(plugin.name))
     props = function.properties
 
@@ -458,8 +478,10 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
         negative = set(_FALSE_WORDS)
         for match in re.finditer(r"\btrue (?:to|for|=)\s+([\w ]+?)(?:[,.;]|$)", description):
             positive.update(tokens(match.group(1)))
+        own = set(tokens(function.name))
         for match in re.finditer(r"\bfalse (?:to|for|=)\s+([\w ]+?)(?:[,.;]|$)", description):
-            negative.update(w for w in tokens(match.group(1)) if w not in positive)
+            negative.update(w for w in tokens(match.group(1)) if w not in positive | own
+                            and w not in vocab)
         if any(w in negative or stem(w) in negative for w in words):
             args[name] = False
         elif any(w in positive or stem(w) in positive for w in words):
@@ -496,8 +518,10 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
                         else start + len(value)
                 if not value or value.split()[0].lower() in _cues(name, props[name]):
                     continue  # "applet called coffee_time": the later cue holds the value
-                if all(t in vocab for t in tokens(value)) and quote is None:
-                    continue
+                if quote is None and all(
+                        t in vocab or any(stem(a) in vocab for a in _SYNONYMS.get(t, ()))
+                        for t in tokens(value)):
+                    continue  # "gpu temp": a word of the function, not a value
                 if props[name].get("type") != "array" and name not in function.required \
                         and not _looks_like_a_name(value) and cue in ("for", "in", "to", "of",
                                                                       "from", "with"):
@@ -599,6 +623,10 @@ class OfflineRouter:
         candidates = tuple(Candidate(d.plugin.name, d.function.name, s)
                            for s, d in scored[: self.max_candidates] if s > 0)
         best, top = scored[0]
+        if invocation is None and not any(
+                t in top.core or any(stem(a) in top.core for a in _SYNONYMS.get(t, ()))
+                for t in query_set):
+            best = min(best, self.min_score / 2)  # only words of its plug-in or parameters
         # Addressed by name, the plug-in was chosen by the user: its best function wins
         # on any shared word, and a plug-in with one function takes whatever follows.
         floor = self.min_score if invocation is None else (0.0 if len(docs) == 1 else 1e-9)
