@@ -14,6 +14,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import socket
 import sys
 import threading
@@ -709,3 +710,61 @@ def test_a_headline_count_over_three_is_refused_in_setup(
     assert asked.keep_session and not asked.success
     assert f"- {config_file}: headline_count must be an integer 1–3, got 4" in asked.text
     assert httpserver.log == []
+
+
+def _troubleshooting_rows() -> tuple[list[re.Pattern[str]], str]:
+    """The README's reply column as patterns (placeholders match anything), and the section."""
+    section = (FOLDER / "README.md").read_text(encoding="utf-8").split("## Troubleshooting", 1)[1]
+    patterns = []
+    for row in section.splitlines():
+        if not row.startswith("| ") or row.startswith(("| the reply", "|---", "| after")):
+            continue
+        cell = row[2:].split(" | ", 1)[0].replace("**", "").replace("\\`", "\0")
+        cell = cell.replace("`", "").replace("\0", "`")
+        parts = re.split(r"<event>|<name>|<n>|<feed>|…", cell)
+        patterns.append(re.compile(".+?".join(re.escape(part) for part in parts) + "$"))
+    return patterns, section
+
+
+def test_readme_troubleshooting_quotes_every_reply() -> None:
+    patterns, section = _troubleshooting_rows()
+    replies = [  # as the tests above get them, with the default settings
+        "ifttt needs to be set up first.",
+        "The webhook_key in config.json does not look like an IFTTT key: copy it from "
+        "https://ifttt.com/maker_webhooks/settings (the letters and digits after /use/ in the "
+        "URL shown there).",
+        "IFTTT refused the webhook_key in config.json (HTTP 401). IFTTT says: You sent an "
+        "invalid key. Copy the key again from https://ifttt.com/maker_webhooks/settings: it is "
+        "the part after /use/ in the URL shown there.",
+        "IFTTT does not know the event no_such_thing (HTTP 404). Check that an applet's "
+        "\"Receive a web request\" trigger uses exactly this event name, and that ifttt_url in "
+        "config.json is https://maker.ifttt.com.",
+        "'game routine' is not an IFTTT event name: use only letters, digits, _ and - (for "
+        "example game_routine), exactly as in your applet's \"Receive a web request\" trigger.",
+        "IFTTT refused game_routine (HTTP 400). IFTTT says: Value too long",
+        "IFTTT is limiting requests (HTTP 429), so game_routine did not fire; try again in 1 s.",
+        "IFTTT failed with HTTP 503 and game_routine may or may not have fired. It was not sent "
+        "again, so the applet never runs twice: check it before you retry.",
+        "IFTTT did not answer within 10 s, so game_routine may or may not have fired. Check the "
+        "applet before you retry.",
+        "Could not reach IFTTT at maker.ifttt.com (connection refused). Check your internet "
+        "connection and the `ifttt_url` setting.",
+        "IFTTT closed the connection before answering; try again in a moment.",
+        "The `ifttt_url` setting for IFTTT is not a valid http(s) URL.",
+        "IFTTT answered HTTP 200 but not with its usual confirmation, so I cannot tell whether "
+        "game_routine fired: check ifttt_url in config.json (it should be "
+        "https://maker.ifttt.com).",
+        "IFTTT sent a reply I cannot read, so I cannot tell whether game_routine fired: check "
+        "ifttt_url in config.json.",
+        "Fired IFTTT event game_routine without headlines: no news feed gave any "
+        "(https://feeds.feedburner.com/ign/all: HTTP 404). value1 says \"No gaming headlines "
+        "right now (no news feed answered).\"",
+        "(Skipped: https://feeds.feedburner.com/ign/pc-articles: HTTP 503.)",
+    ]
+    for reply in replies:
+        assert any(p.match(reply) for p in patterns), f"README does not explain: {reply}"
+    for problem in ("HTTP <n>", "could not connect", "no answer within 5 s",
+                    "no answer before the 10 s for all feeds ran out", "not a feed",
+                    "no headlines in it", "not an http(s) address", "skipped, out of time",
+                    "unreadable answer"):
+        assert f"| `{problem}` |" in section, problem
