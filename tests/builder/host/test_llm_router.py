@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 from gassist_build.host.llm_router import SYSTEM_PROMPT, LLMRouter, ToolTable, chat_completions_url
+from gassist_build.host.offline_router import OfflineRouter
 from gassist_build.host.router import Candidate, Decision, no_match
-from gassist_build.host.spec import FunctionSpec, PluginSpec
+from gassist_build.host.spec import FunctionSpec, PluginSpec, load_plugin_spec
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -499,3 +500,79 @@ def test_the_key_never_reaches_a_decision_or_the_log(
     assert decision.kind == "call"
     assert key not in _outputs(decision, caplog)
     assert key not in repr(_router(httpserver, fallback).__dict__)
+
+
+# -- the sample plug-ins and the real offline router --------------------------------------
+
+SAMPLES = Path(__file__).resolve().parents[3] / "plugins"
+
+
+def _samples() -> list[PluginSpec]:
+    return [load_plugin_spec(folder) for folder in sorted(SAMPLES.iterdir())
+            if (folder / "manifest.json").is_file()]
+
+
+def _utterances() -> list[tuple[str, dict[str, Any]]]:
+    cases = []
+    for path in sorted(SAMPLES.glob("*/utterances.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        cases.extend((document["plugin"], case) for case in document["utterances"])
+    return cases
+
+
+def test_a_model_that_answers_right_routes_every_sample_utterance_right(
+    httpserver: HTTPServer, fallback: StandInRouter
+) -> None:
+    """Every sample function survives the trip to tool name and back, and the
+    schema check accepts what a correct model sends (and asks when it sends nothing)."""
+    cases = _utterances()
+    expected = {case["say"]: (plugin, case) for plugin, case in cases}
+
+    def model(request: Request) -> Response:
+        said = json.loads(request.get_data())["messages"][-1]["content"]
+        plugin, case = expected[said]
+        return Response(json.dumps(_tool_call(f"{plugin}__{case['function']}",
+                                              json.dumps(case["arguments"]))),
+                        content_type="application/json")
+
+    httpserver.expect_request(PATH, method="POST").respond_with_handler(model)
+    router = _router(httpserver, fallback)
+    plugins = _samples()
+
+    decisions = {say: router.route(say, plugins) for say in expected}
+
+    assert len(cases) >= 70
+    assert fallback.calls == []
+    for say, (plugin, case) in expected.items():
+        decision = decisions[say]
+        wanted = (case.get("expect", "call"), plugin, case["function"])
+        assert (decision.kind, decision.plugin, decision.function) == wanted, say
+        if decision.kind == "call":
+            assert decision.arguments == case["arguments"], say
+
+
+def test_the_real_offline_router_decides_when_the_model_fails(httpserver: HTTPServer) -> None:
+    httpserver.expect_request(PATH, method="POST").respond_with_data("overloaded", status=500)
+    router = LLMRouter(httpserver.url_for("/"), "m", fallback=OfflineRouter())
+
+    decision = router.route("Hey twitch, is ninja live?", _samples())
+
+    assert (decision.kind, decision.plugin, decision.function, decision.arguments) == (
+        "call", "twitch", "check_twitch_live_status", {"username": ["ninja"]})
+    assert decision.router == "offline (llm HTTP 500)"
+    assert decision.explanation.startswith(
+        "the LLM endpoint answered HTTP 500; the offline router decided instead: ")
+
+
+def test_a_model_no_match_lists_the_offline_routers_closest_functions(
+    httpserver: HTTPServer,
+) -> None:
+    _answer(httpserver, _completion({"content": "I can't order pizza."}))
+    router = LLMRouter(httpserver.url_for("/"), "m", fallback=OfflineRouter())
+
+    decision = router.route("order a pizza and stream it on twitch", _samples())
+
+    assert (decision.kind, decision.router) == ("no_match", "llm")
+    assert decision.explanation == "I can't order pizza."
+    assert decision.candidates
+    assert all(c.plugin in {p.name for p in _samples()} for c in decision.candidates)
