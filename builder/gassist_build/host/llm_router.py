@@ -39,6 +39,7 @@ from .spec import FunctionSpec, PluginSpec
 
 __all__ = [
     "DEFAULT_API_KEY_ENV",
+    "HISTORY_TURNS",
     "LLM_CONFIDENCE",
     "SYSTEM_PROMPT",
     "LLMRouter",
@@ -73,6 +74,9 @@ _NOT_TOOL_NAME_CHAR = re.compile(r"[^A-Za-z0-9_-]")
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL)
 _VERSION_SEGMENT = re.compile(r"/v\d+[a-z0-9]*$")
 _ERROR_DETAIL_LIMIT = 200
+# The turns of the conversation sent along: enough for a follow-up ("and shroud?"),
+# few enough that the tools still fit a small local model's context.
+HISTORY_TURNS = 12
 
 
 def chat_completions_url(base: str) -> str:
@@ -248,7 +252,7 @@ class LLMRouter:
     ) -> dict[str, Any]:
         """The JSON body posted to the endpoint."""
         messages: list[dict[str, Any]] = [{"role": "system", "content": SYSTEM_PROMPT}]
-        for role, text in history:
+        for role, text in list(history)[-HISTORY_TURNS:]:
             # A plug-in's turn (passthrough) was shown to the user as G-Assist's answer.
             if role == "user":
                 messages.append({"role": "user", "content": str(text)})

@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gassist_build.host.llm_router import SYSTEM_PROMPT, LLMRouter, ToolTable, chat_completions_url
+from gassist_build.host.llm_router import (
+    HISTORY_TURNS,
+    SYSTEM_PROMPT,
+    LLMRouter,
+    ToolTable,
+    chat_completions_url,
+)
 from gassist_build.host.offline_router import OfflineRouter
 from gassist_build.host.router import Candidate, Decision, no_match
 from gassist_build.host.spec import FunctionSpec, PluginSpec, load_plugin_spec
@@ -171,6 +177,20 @@ def test_request_is_a_chat_completion_with_the_manifests_as_tools(
         }},
     ]
     assert "G-Assist" in SYSTEM_PROMPT
+
+
+def test_only_the_latest_turns_of_a_long_conversation_are_sent(
+    httpserver: HTTPServer, fallback: StandInRouter
+) -> None:
+    _answer(httpserver, _tool_call("gpu__get_status", "{}"))
+    history = [("user" if n % 2 == 0 else "assistant", f"turn {n}") for n in range(30)]
+
+    _router(httpserver, fallback).route("and now?", PLUGINS, history)
+
+    (request, _), = httpserver.log
+    sent = [m["content"] for m in json.loads(request.get_data())["messages"]]
+    assert sent == [SYSTEM_PROMPT, *(f"turn {n}" for n in range(30 - HISTORY_TURNS, 30)),
+                    "and now?"]
 
 
 def test_no_key_in_the_environment_sends_no_authorization(
