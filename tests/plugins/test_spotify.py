@@ -787,3 +787,35 @@ def test_queue_track_requires_the_song_name(spotify, client, httpserver):
     reply = client.call("spotify_queue_track", artist="Queen")
     assert not reply.success and "missing required argument 'name'" in reply.text
     assert httpserver.log == []
+
+
+def _reply_texts() -> list[str]:
+    """Every string the plug-in's modules can answer with, in pieces between placeholders."""
+    import ast
+
+    pieces: list[str] = []
+    for name in ("plugin.py", "spotify_api.py", "signin.py"):
+        for node in ast.walk(ast.parse((SOURCE / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                pieces.append(node.value)
+    # Markdown code spans cannot hold backticks: the README quotes `client_id` without them.
+    # A reason is capitalised when it opens the reply.
+    return [piece.replace("`", "").lower() for piece in pieces]
+
+
+def test_readme_troubleshooting_quotes_what_the_plugin_says():
+    readme = (SOURCE / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
+    quotes = [re.sub(r"^\*\*|\*\*", "", cell) for cell in
+              re.findall(r"^\| (?:`([^`]+)`|(\*\*[^|]+))", section, re.MULTILINE)
+              for cell in cell if cell]
+    assert len(quotes) >= 18
+    # What varies in a reply: the README writes an example value or an ellipsis there.
+    placeholders = (r"…|: |\(|\)|\btrack\b|\balbum\b|\bN\b|\b5xx\b|\b8888\b|\b8\b|\b5\b|"
+                    r"api\.spotify\.com|“|”|Address already in use")
+    texts = _reply_texts()
+    for quote in quotes:
+        for fragment in re.split(placeholders, quote):
+            fragment = fragment.strip(" .:;()")
+            if len(fragment) > 3:
+                assert any(fragment.lower() in text for text in texts), (quote, fragment)
