@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import http.client
 import json
 import logging
 import os
@@ -74,6 +75,7 @@ _NOT_TOOL_NAME_CHAR = re.compile(r"[^A-Za-z0-9_-]")
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL)
 _VERSION_SEGMENT = re.compile(r"/v\d+[a-z0-9]*$")
 _ERROR_DETAIL_LIMIT = 200
+_REPLY_LIMIT = 4 * 2**20  # a chat completion is a few KiB; more is not an answer
 # The turns of the conversation sent along: enough for a follow-up ("and shroud?"),
 # few enough that the tools still fit a small local model's context.
 HISTORY_TURNS = 12
@@ -253,12 +255,11 @@ class LLMRouter:
         """The JSON body posted to the endpoint."""
         messages: list[dict[str, Any]] = [{"role": "system", "content": SYSTEM_PROMPT}]
         for role, text in list(history)[-HISTORY_TURNS:]:
-            # A plug-in's turn (passthrough) was shown to the user as G-Assist's answer.
             if role == "user":
                 messages.append({"role": "user", "content": str(text)})
             elif role == "assistant":
                 messages.append({"role": "assistant", "content": str(text)})
-            else:
+            else:  # a plug-in's turn (passthrough), shown to the user as G-Assist's answer
                 messages.append({"role": "assistant", "content": f"({role}) {text}"})
         messages.append({"role": "user", "content": utterance})
         return {
@@ -291,12 +292,17 @@ class LLMRouter:
             raise _Fallback("llm timed out", f"no answer from the LLM within {self.timeout:g} s")
         if "error" in outcome:
             raise outcome["error"]
+        if "reply" not in outcome:
+            raise _Fallback("llm bad reply", "the exchange with the LLM ended without an answer")
         return outcome["reply"]
 
     def _exchange(self, request: urllib.request.Request, outcome: dict[str, Any], key: str) -> None:
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
-                raw = response.read()
+                raw = response.read(_REPLY_LIMIT + 1)
+                if response.length and len(raw) <= _REPLY_LIMIT:
+                    # A read with a size returns what came before the server hung up.
+                    raise http.client.IncompleteRead(raw, response.length)
         except urllib.error.HTTPError as exc:
             outcome["error"] = _http_fallback(exc, key, self.api_key_env)
             return
@@ -316,6 +322,18 @@ class LLMRouter:
             where = _host(self.endpoint)
             outcome["error"] = _Fallback(
                 "llm unreachable", f"the connection to the LLM at {where} failed: {exc}"
+            )
+            return
+        except (http.client.HTTPException, ValueError) as exc:
+            # Not HTTP at all, or an answer cut short (BadStatusLine, IncompleteRead).
+            outcome["error"] = _Fallback(
+                "llm bad reply", "the LLM's answer is not a complete HTTP answer"
+                                 f" ({type(exc).__name__})"
+            )
+            return
+        if len(raw) > _REPLY_LIMIT:
+            outcome["error"] = _Fallback(
+                "llm bad reply", f"the LLM's answer is over {_REPLY_LIMIT // 2**20} MiB"
             )
             return
         try:

@@ -12,8 +12,9 @@ import json
 import logging
 import re
 import socket
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -488,6 +489,65 @@ def test_a_server_that_trickles_bytes_still_falls_back_in_time(
 
     assert decision.router == "offline (llm timed out)"
     assert time.monotonic() - started < 1.2
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[bytes], str]]:
+    """A TCP server that answers one connection with the given bytes and hangs up."""
+    listeners: list[socket.socket] = []
+    threads: list[threading.Thread] = []
+
+    def serve(payload: bytes) -> str:
+        listener = socket.create_server(("127.0.0.1", 0))
+        listeners.append(listener)
+
+        def answer() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(payload)
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        threads.append(thread)
+        return f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+
+    yield serve
+    for thread in threads:
+        thread.join(5)
+    for listener in listeners:
+        listener.close()
+
+
+@pytest.mark.parametrize(("payload", "note", "says"), [
+    (b"SSH-2.0-OpenSSH_9.6\r\n", "offline (llm bad reply)",
+     "not a complete HTTP answer (BadStatusLine)"),
+    (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n"
+     b'{"choices": [', "offline (llm bad reply)", "not a complete HTTP answer (IncompleteRead)"),
+    (b"", "offline (llm unreachable)", "Remote end closed connection without response"),
+])
+def test_a_broken_http_exchange_falls_back_without_a_traceback(
+    raw_server: Callable[[bytes], str], fallback: StandInRouter,
+    capsys: pytest.CaptureFixture[str], payload: bytes, note: str, says: str,
+) -> None:
+    router = LLMRouter(raw_server(payload), "m", timeout=5.0, fallback=fallback)
+
+    decision = router.route("gpu status", PLUGINS)
+
+    assert decision.router == note
+    assert says in decision.explanation
+    assert fallback.calls == ["gpu status"]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_an_endless_answer_is_cut_off(httpserver: HTTPServer, fallback: StandInRouter) -> None:
+    httpserver.expect_request(PATH, method="POST").respond_with_data(
+        b"[" + b"1," * (3 * 2**20) + b"1]", content_type="application/json")
+
+    decision = _router(httpserver, fallback).route("gpu status", PLUGINS)
+
+    assert decision.router == "offline (llm bad reply)"
+    assert "the LLM's answer is over 4 MiB" in decision.explanation
 
 
 def test_nothing_listening_falls_back(fallback: StandInRouter) -> None:
