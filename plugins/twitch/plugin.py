@@ -54,7 +54,10 @@ _client_for: tuple[str, ...] = ()
 
 
 def _twitch(ctx: Context) -> TwitchAPI:
-    """The API client for the current config (made again when config.json changed)."""
+    """The API client for the current config (made again when config.json changed).
+
+    Called once at the start of each command: it starts the command's time limit.
+    """
     global _client, _client_for
     from twitch_api import TwitchAPI  # first use: keeps requests out of start-up
 
@@ -67,6 +70,7 @@ def _twitch(ctx: Context) -> TwitchAPI:
                             auth_url=config.auth_url,
                             token_file=ctx.plugin_dir / "auth.json")
         _client_for = wanted
+    _client.begin_command()
     return _client
 
 

@@ -6,7 +6,9 @@ Every HTTP call goes through :class:`gassist_sdk.http.ServiceClient` (timeouts, 
 retries on 429/5xx honouring Retry-After, one short sentence per failure). The app access
 token (client credentials) is cached with its expiry in ``auth.json`` in the plug-in folder,
 so it survives restarts; it is refreshed shortly before it expires and fetched again once
-when Helix answers 401. Neither the token nor the client secret is ever logged.
+when Helix answers 401. Neither the token nor the client secret is ever logged. One
+command's requests together stay inside the engine's 30 s call limit
+(:meth:`TwitchAPI.begin_command`).
 """
 
 from __future__ import annotations
@@ -30,12 +32,24 @@ LOGIN_PATTERN = re.compile(r"[A-Za-z0-9_]{4,25}")
 MAX_LOGINS = 100
 #: A cached token this close to its expiry is replaced before it is used.
 REFRESH_MARGIN_S = 300.0
+#: Seconds one command may spend on Twitch in all (token, streams, users, retries): the
+#: engine stops a call at 30 s.
+COMMAND_BUDGET_S = 25.0
+#: A request needs at least this long; with less left it is not started.
+MIN_REQUEST_S = 2.0
 
 CONSOLE_URL = "https://dev.twitch.tv/console/apps"
 BAD_CREDENTIALS = ("Twitch did not accept client_id and client_secret in config.json; "
                    f"check both against your application at {CONSOLE_URL}.")
+OUT_OF_TIME = ("Twitch answered too slowly to finish within G-Assist's 30-second limit; "
+               "try again in a moment.")
 TOKEN_REFUSED = ("Twitch refused a freshly issued app access token; check client_id and "
                  f"client_secret in config.json against your application at {CONSOLE_URL}.")
+
+
+def _now() -> float:
+    """The clock the command's time limit is kept on (a module function tests can move)."""
+    return time.monotonic()
 
 
 def is_login(name: str) -> bool:
@@ -65,6 +79,8 @@ class TwitchAPI:
         self._auth_url = auth_url
         self._store = JsonStore(Path(token_file))
         self._clock = clock
+        self._timeout = timeout
+        self._deadline: float | None = None
         self._token: dict[str, Any] | None = None
         hint = "Check client_id and client_secret in config.json."
         self._helix = ServiceClient("Twitch", api_url, setting="api_url", auth_hint=hint,
@@ -77,6 +93,24 @@ class TwitchAPI:
         """Close both HTTP sessions."""
         self._helix.close()
         self._oauth.close()
+
+    def begin_command(self, budget: float = COMMAND_BUDGET_S) -> None:
+        """Start a command's time limit: its requests, retries included, fit in ``budget`` s.
+
+        One command can need four requests (a token, the streams, a second token after a
+        401, the users); each gets only what is left, so together they end in time.
+        """
+        self._deadline = _now() + budget
+
+    def _within_limit(self, api: ServiceClient) -> tuple[float, float]:
+        """The timeouts for the next request, with ``api``'s retry budget cut to the time left."""
+        if self._deadline is None:
+            return self._timeout
+        left = self._deadline - _now()
+        if left < MIN_REQUEST_S:
+            raise CommandError(OUT_OF_TIME)
+        api.budget = left
+        return (min(self._timeout[0], left), min(self._timeout[1], left))
 
     # Helix endpoints
 
@@ -111,7 +145,9 @@ class TwitchAPI:
 
     def _get(self, path: str, params: list[tuple[str, str]]) -> Any:
         try:
-            return self._helix.get_json(path, params=params, headers=self._authorization())
+            headers = self._authorization()
+            return self._helix.get_json(path, params=params, headers=headers,
+                                        timeout=self._within_limit(self._helix))
         except ServiceError as error:
             if error.status != 401:
                 raise
@@ -119,8 +155,9 @@ class TwitchAPI:
         log.info("Helix answered 401; fetching a new app access token")
         self._forget_token()
         try:
-            return self._helix.get_json(path, params=params,
-                                        headers=self._authorization())
+            headers = self._authorization()
+            return self._helix.get_json(path, params=params, headers=headers,
+                                        timeout=self._within_limit(self._helix))
         except ServiceError as error:
             if error.status == 401:
                 raise CommandError(TOKEN_REFUSED) from None
@@ -164,7 +201,7 @@ class TwitchAPI:
                 "client_id": self._client_id,
                 "client_secret": self._client_secret,
                 "grant_type": "client_credentials",
-            })
+            }, timeout=self._within_limit(self._oauth))
         except ServiceError as error:
             if error.status in (400, 401, 403):
                 raise CommandError(BAD_CREDENTIALS) from None
