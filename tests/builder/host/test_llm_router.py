@@ -467,7 +467,7 @@ def test_a_slow_answer_falls_back_in_time(
     assert decision.router == "offline (llm timed out)"
     assert "no answer from the LLM within 0.3 s" in decision.explanation
     assert decision.kind == "no_match" and fallback.calls == ["gpu status"]
-    assert elapsed < 1.0
+    assert elapsed < 1.2  # the answer would take 1.5 s
     assert key not in _outputs(decision, caplog)
 
 
@@ -488,7 +488,7 @@ def test_a_server_that_trickles_bytes_still_falls_back_in_time(
     decision = _router(threaded_server, fallback, timeout=0.5).route("gpu status", PLUGINS)
 
     assert decision.router == "offline (llm timed out)"
-    assert time.monotonic() - started < 1.2
+    assert time.monotonic() - started < 1.5  # the whole answer takes 2 s
 
 
 @pytest.fixture
