@@ -29,6 +29,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "call": ("call", "call"),
     "chat": ("chat", "chat"),
     "check": ("check", "check"),
+    "route": ("route", "route_command"),
+    "route-check": ("route", "route_check_command"),
 }
 
 

@@ -14,8 +14,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import ArgumentError
-from ..host import ManifestError, Timeouts, load_plugin_spec
+from ..host import CallOutcome, ManifestError, Timeouts, load_plugin_spec
 from ..host.emulator import Emulator
+from ..host.offline_router import answer_clarification
+from ..host.router import Decision, Router
 from ._hosting import (
     EventPrinter,
     config_env,
@@ -31,16 +33,21 @@ from ._hosting import (
     timeout_option,
     warn_unbuilt,
 )
+from .route import describe_decision, llm_options, make_router
 
 __all__ = ["chat"]
 
 
 _CHAT_HELP = """\
+what you would say to G-Assist       routed to a plug-in's function (shown, then called)
+/<plugin> <what you would say>       the same, among that plug-in's functions only
 /<plugin> <function> key=value ...   call a function (quote values with spaces)
 /<plugin>                            list the plug-in's functions
-text                                 reply to the plug-in that keeps the session
+text, while a plug-in keeps the session: your reply to it
 /plugins   list plug-ins     /reload  restart plug-ins, re-read manifests
 /help      this text         /quit    stop everything"""
+
+_CANCEL = {"cancel", "never mind", "nevermind", "forget it", "stop", "no"}
 
 
 def _show_plugins(console: Console, emulator: Emulator) -> None:
@@ -63,7 +70,7 @@ def _show_plugins(console: Console, emulator: Emulator) -> None:
 
 
 def _run_chat_line(console: Console, emulator: Emulator, line: str,
-                   printer: EventPrinter) -> None:
+                   printer: EventPrinter) -> CallOutcome:
     if line.startswith("/"):
         target = line[1:].split(maxsplit=1)[0] if len(line) > 1 else ""
         plugin = emulator.plugin(target).name
@@ -72,6 +79,13 @@ def _run_chat_line(console: Console, emulator: Emulator, line: str,
     else:
         raise ArgumentError("no plug-in is waiting for input; call one first:"
                             " /<plugin> <function> key=value ... (/help lists commands)")
+    return _run_call(console, emulator, plugin, printer,
+                     lambda show, warn: emulator.run_line(line, on_chunk=show, on_warning=warn))
+
+
+def _run_call(console: Console, emulator: Emulator, plugin: str, printer: EventPrinter,
+              run: Any) -> CallOutcome:
+    """Run one call or reply (``run(on_chunk, on_warning)``) and print it as the overlay would."""
 
     def warn(message: str) -> None:
         console.print(Text(f"warning: {message}", style="yellow"))
@@ -95,7 +109,7 @@ def _run_chat_line(console: Console, emulator: Emulator, line: str,
     offset = log_offset(plugin_log) if plugin_log is not None else 0
     printer.in_call = True
     try:
-        result = emulator.run_line(line, on_chunk=show, on_warning=warn)
+        result: CallOutcome = run(show, warn)
     finally:
         printer.in_call = False
     if result.data:
@@ -117,6 +131,63 @@ def _run_chat_line(console: Console, emulator: Emulator, line: str,
     if emulator.active_session is not None:
         console.print(Text(f"{emulator.active_session} keeps the session: type your reply"
                            " (or /quit)", style="cyan"))
+    return result
+
+
+def _is_function_call(emulator: Emulator, line: str) -> bool:
+    """``/plugin function k=v ...`` (the old form) rather than ``/plugin what you would say``."""
+    words = line[1:].split()
+    if len(words) < 2:
+        return True
+    hosted = emulator.plugins.get(words[0]) or next(
+        (p for n, p in emulator.plugins.items() if n.lower() == words[0].lower()), None)
+    if hosted is None:
+        return True  # let run_line name the missing plug-in
+    second = words[1]
+    return (hosted.spec.function(second) is not None or "_" in second
+            or any("=" in w for w in words[1:]))
+
+
+class _Conversation:
+    """Free text in ``chat``: route it, show the decision and why, then call.
+
+    A clarifying question stays open for the next line (the answer fills the
+    missing argument; "cancel" drops it). While a plug-in keeps a passthrough
+    session, free text goes to it, not to the router.
+    """
+
+    def __init__(self, router: Router) -> None:
+        self.router = router
+        self.history: list[tuple[str, str]] = []
+        self.pending: Decision | None = None
+
+    def handle(self, console: Console, emulator: Emulator, line: str,
+               printer: EventPrinter) -> None:
+        plugins = [hosted.spec for hosted in emulator.plugins.values()]
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            if line.strip().lower().rstrip(".!") in _CANCEL:
+                console.print(Text("(cancelled)", style="dim"))
+                return
+            decision = answer_clarification(pending, line, plugins)
+        else:
+            decision = self.router.route(line, plugins, self.history)
+        self.history.append(("user", line))
+        describe_decision(console, decision)
+        if decision.kind == "clarify":
+            self.pending = decision  # the next line answers the question
+            return
+        if decision.kind != "call" or decision.plugin is None or decision.function is None:
+            if emulator.active_session is None:
+                console.print(Text("no plug-in is waiting for input and nothing matched: say it"
+                                   " another way, or call one: /<plugin> <function> key=value ..."
+                                   " (/help lists commands)", style="red"))
+            return
+        name, function, arguments = decision.plugin, decision.function, decision.arguments
+        result = _run_call(console, emulator, name, printer,
+                           lambda show, warn: emulator.call(name, function, arguments,
+                                                            on_chunk=show))
+        self.history.append((name, result.data or result.error or ""))
 
 
 def _load(console: Console, plugin_dir: Path | None, plugins_dir: Path, printer: EventPrinter,
@@ -151,20 +222,27 @@ def _load(console: Console, plugin_dir: Path | None, plugins_dir: Path, printer:
 @log_dir_option
 @config_option
 @dev_option
+@llm_options
 @stops_plugins_on_signals
 def chat(plugin_dir: Path | None, plugins_dir: Path | None, timeout: float,
-         log_dir: Path | None, config_file: Path | None, dev: bool) -> None:
+         log_dir: Path | None, config_file: Path | None, dev: bool, llm_url: str | None,
+         llm_model: str | None, llm_key_env: str, llm_timeout: float) -> None:
     """Host one plug-in (PLUGIN_DIR) or every plug-in of --plugins-dir and talk to them.
 
-    Reads commands from stdin, so it also runs from a pipe or a script:
-    /<plugin> <function> key=value ... calls a function; other text goes to the
-    plug-in that keeps the session (passthrough); /reload restarts the plug-ins;
-    /quit stops everything. plugin.py runs as G-Assist runs it (only the standard
-    library and libs/ importable); --dev uses this environment.
+    Reads commands from stdin, so it also runs from a pipe or a script. Say what a
+    user would say ("Hey twitch, is ninja live?"): the line is routed to a
+    plug-in's function and the decision is shown, with why, before the call (a
+    missing argument is asked for first). /<plugin> <function> key=value ... calls
+    a function directly; while a plug-in keeps the session (passthrough) text goes
+    to it; /reload restarts the plug-ins; /quit stops everything. plugin.py runs as
+    G-Assist runs it (only the standard library and libs/ importable); --dev uses
+    this environment. The built-in router is used unless --llm-url names a model
+    server.
     """
     if (plugin_dir is None) == (plugins_dir is None):
         raise click.UsageError("give one plug-in folder (PLUGIN_DIR) or --plugins-dir, not"
                                " both or neither")
+    conversation = _Conversation(make_router(llm_url, llm_model, llm_key_env, llm_timeout))
     console = make_console()
     stdin = click.get_text_stream("stdin")
     interactive = stdin.isatty()
@@ -203,6 +281,7 @@ def chat(plugin_dir: Path | None, plugins_dir: Path | None, timeout: float,
                 continue
             if line == "/reload":
                 emulator.close()
+                conversation.pending = None
                 emulator = _load(console, plugin_dir, plugins_dir or Path(), printer, options)
                 continue
             try:
@@ -214,7 +293,16 @@ def chat(plugin_dir: Path | None, plugins_dir: Path | None, timeout: float,
                         console.print(Text(f"/{hosted.name} {function.name} {params}".rstrip()
                                            + f"   {function.description}"))
                     continue
-                _run_chat_line(console, emulator, line, printer)
+                if line.startswith("/"):
+                    conversation.pending = None
+                    if _is_function_call(emulator, line):
+                        _run_chat_line(console, emulator, line, printer)
+                    else:  # "/spotify play Blinding Lights": routed among its functions
+                        conversation.handle(console, emulator, line, printer)
+                elif emulator.active_session is not None:
+                    _run_chat_line(console, emulator, line, printer)  # passthrough
+                else:
+                    conversation.handle(console, emulator, line, printer)
             except ArgumentError as exc:
                 console.print(Text(str(exc), style="red"))
     finally:

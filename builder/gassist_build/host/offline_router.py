@@ -45,13 +45,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .router import Candidate, Decision, clarify_or_call, no_match, split_invocation
+from .router import (
+    Candidate,
+    Decision,
+    clarify_or_call,
+    find_function,
+    no_match,
+    split_invocation,
+)
 from .spec import FunctionSpec, PluginSpec
 
-__all__ = ["MIN_SCORE", "OfflineRouter", "extract_arguments", "stem", "tokens"]
+__all__ = ["MIN_SCORE", "OfflineRouter", "answer_clarification", "extract_arguments", "stem",
+           "tokens"]
 
-# A best score below this is "no match" (BM25 units: about one distinctive word).
-MIN_SCORE = 1.2
+# A best score below this is "no match" (BM25 units: about one distinctive word of a
+# function, or two common ones).
+MIN_SCORE = 2.0
 
 _STOP_TEXT = """
 a an the of to for in on at by with from and or but is are was were be been am do does did
@@ -642,7 +651,7 @@ class OfflineRouter:
         second = scored[1][0] if len(scored) > 1 else 0.0
         margin = (best - second) / best if best else 0.0
         confidence = min(1.0, 0.45 + 0.35 * margin + 0.2 * min(best / 6.0, 1.0))
-        matched = sorted({t for t in query_set if t in top.weights})
+        matched = _said(text, query_set & set(top.weights))
         how = f"{invocation.form} invocation of {invocation.plugin.name}, " if invocation else ""
         why = (f"{how}{top.plugin.name}.{top.function.name} matched "
                f"{', '.join(repr(m) for m in matched) or 'its tags'}"
@@ -665,7 +674,7 @@ class OfflineRouter:
             why = why.replace(f"{top.plugin.name}.{top.function.name}",
                               f"{reranked[0][2].plugin.name}.{reranked[0][2].function.name}", 1)
             best, top = reranked[0][1], reranked[0][2]
-            matched = sorted({t for t in query_set if t in top.weights})
+            matched = _said(text, query_set & set(top.weights))
             why = (f"{how}{top.plugin.name}.{top.function.name} matched "
                    f"{', '.join(repr(m) for m in matched) or 'its tags'} (score {best:.1f},"
                    f" chosen over {scored[0][1].function.name} {scored[0][0]:.1f}"
@@ -676,3 +685,44 @@ class OfflineRouter:
             why += "; " + "; ".join(notes)
         return clarify_or_call(top.plugin, top.function, arguments, confidence, why,
                                candidates, router=self.name)
+
+
+def _said(text: str, terms: set[str]) -> list[str]:
+    """The words of ``text`` whose stems are ``terms``, as the user wrote them."""
+    out: list[str] = []
+    for word in re.findall(r"[\w'’]+", text):
+        if stem(word) in terms and word.lower() not in out:
+            out.append(word.lower())
+    return out
+
+
+def answer_clarification(decision: Decision, answer: str,
+                         plugins: Sequence[PluginSpec]) -> Decision:
+    """The decision once the user answered ``decision``'s clarifying question.
+
+    The answer is read for the function's arguments like any sentence; the
+    parameter that was asked about takes the whole answer when nothing more
+    specific is found in it (a name, a message). Arguments already known stay.
+    The result is checked again, so a second question may follow.
+    """
+    found = find_function(plugins, decision.plugin or "", decision.function or "")
+    if found is None:
+        return no_match(f"{decision.plugin}.{decision.function} is no longer loaded",
+                        router=decision.router)
+    plugin, function = found
+    asked_match = re.search(r"'([^']+)'", decision.question or "")
+    asked = asked_match.group(1) if asked_match else None
+    extracted, notes = extract_arguments(answer, plugin, function)
+    arguments = dict(decision.arguments)
+    for name, value in extracted.items():
+        if name not in arguments or name == asked:
+            arguments[name] = value
+    prop = function.properties.get(asked or "")
+    if asked and asked not in extracted and prop is not None \
+            and prop.get("type") in ("string", "array", None) and not prop.get("enum"):
+        value = answer.strip().strip("\"“”'")
+        arguments[asked] = _split_list(value) if prop.get("type") == "array" else value
+        notes.append(f"{asked}={value!r} (the answer)")
+    why = f"{decision.explanation}; answered: " + ("; ".join(notes) or repr(answer))
+    return clarify_or_call(plugin, function, arguments, decision.confidence, why,
+                           decision.candidates, router=decision.router)
