@@ -29,6 +29,8 @@ SIGN_IN_GRACE = 10.0  # seconds a follow-up waits for a redirect still on its wa
 
 @dataclass
 class SpotifyConfig:
+    """The settings in config.json (no client secret: sign-in uses PKCE)."""
+
     client_id: str = setting(
         description="Client ID of your Spotify app",
         help=f"{DASHBOARD} (redirect URI http://127.0.0.1:8888/callback)")
