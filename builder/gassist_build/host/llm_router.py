@@ -12,6 +12,12 @@ that is not the shape the API promises, a tool the manifests do not declare)
 hands the utterance to the fallback router, and the decision says why in
 ``router`` and ``explanation``.
 
+The base URL is what the server documents, with or without ``/v1``
+(:func:`chat_completions_url`): Ollama ``http://localhost:11434``, LM Studio
+``http://localhost:1234/v1``, llama.cpp's ``llama-server --jinja``
+``http://localhost:8080/v1``, NVIDIA NIM ``https://integrate.api.nvidia.com/v1``
+or a local NIM's ``http://localhost:8000/v1``.
+
 Standard library only (``urllib.request``): the builder has no HTTP client
 dependency. The API key is read from the environment at each request, sent
 only as ``Authorization: Bearer``, and never written into a decision, a log
@@ -64,16 +70,16 @@ SYSTEM_PROMPT = (
     "arguments from the user's words, using the values and units the parameter "
     "descriptions ask for. A request that starts with 'Hey <plug-in>,', '<plug-in>,' or "
     "'/<plug-in>' is meant for that plug-in: choose among its tools only (their names "
-    "start with '<plug-in>__'). Never invent a value for a required argument: if the "
-    "user did not give one, call no tool and ask for it in one short question. If no "
-    "tool fits the request, call no tool and say so in one short sentence."
+    "start with '<plug-in>__'). Never invent an argument value: when the user did not "
+    "give a required one, still call the tool and leave that argument out, and G-Assist "
+    "will ask the user for it. If no tool fits the request, call no tool and say so in "
+    "one short sentence."
 )
 
 # OpenAI's rule for function names; stricter servers refuse anything else.
 _TOOL_NAME_LIMIT = 64
 _NOT_TOOL_NAME_CHAR = re.compile(r"[^A-Za-z0-9_-]")
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL)
-_VERSION_SEGMENT = re.compile(r"/v\d+[a-z0-9]*$")
 _ERROR_DETAIL_LIMIT = 200
 _REPLY_LIMIT = 4 * 2**20  # a chat completion is a few KiB; more is not an answer
 # The turns of the conversation sent along: enough for a follow-up ("and shroud?"),
