@@ -15,7 +15,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 __all__ = ["Headlines", "feed_label", "fetch_headlines"]
 
@@ -37,9 +37,18 @@ class Headlines:
     problems: list[str] = field(default_factory=list)
 
 
+def _split(url: str) -> SplitResult | None:
+    try:
+        return urlsplit(url)
+    except ValueError:  # e.g. "http://[::1/feed": an unclosed bracket
+        return None
+
+
 def feed_label(url: str) -> str:
     """A feed's address as shown to the user: no query string (it could hold a token)."""
-    parts = urlsplit(url)
+    parts = _split(url)
+    if parts is None:
+        return url.split("?", 1)[0]
     return f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.netloc else url
 
 
@@ -92,7 +101,8 @@ def fetch_headlines(feeds: list[str], count: int) -> Headlines:
     deadline = time.monotonic() + FEEDS_BUDGET
     for url in feeds:
         label = feed_label(url)
-        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        parts = _split(url)
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
             found.problems.append(f"{label}: not an http(s) address")
             continue
         left = deadline - time.monotonic()

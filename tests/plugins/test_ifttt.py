@@ -614,6 +614,22 @@ def test_feeds_that_are_not_web_addresses_are_never_opened(
     assert "Read from disk" not in result.text
 
 
+def test_a_feed_address_that_cannot_be_parsed_is_skipped_for_the_next(
+        httpserver: HTTPServer, configure: Callable[..., Any]) -> None:
+    # urlsplit raises on an unclosed IPv6 bracket; a typo in news_feeds is not a crash.
+    configure(news_feeds=["http://[::1/feed?token=abc", httpserver.url_for(ALL_FEED)])
+    serve_feed(httpserver, ALL_FEED, rss("Still here"))
+    expect_trigger(httpserver, headlines("Still here"))
+    with PluginClient(plugin) as running:
+        result = running.call("trigger_gaming_setup")
+    assert result.success, result.text
+    assert result.text.splitlines()[:3] == [
+        f"Fired IFTTT event game_routine with 1 headline from {httpserver.url_for(ALL_FEED)}:",
+        "1. Still here",
+        "(Skipped: http://[::1/feed: not an http(s) address.)"]
+    httpserver.check_assertions()
+
+
 def test_headline_count_and_event_name_come_from_config(
         httpserver: HTTPServer, configure: Callable[..., Any]) -> None:
     configure(headline_count=1, event_name="stream_start", news_feeds=[])
