@@ -39,6 +39,7 @@ words, not by knowing them; words a manifest never uses cannot route to it
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Sequence
@@ -67,8 +68,8 @@ a an the of to for in on at by with from and or but is are was were be been am d
 doing i me my mine we our you your it its this that these those there here what what's whats
 which who whom how when where why can could would should will shall may might must please
 pls plz hey hi hello ok okay yo just now right currently some any all me lets let's let up
-so if then than too very really also about into out over again get got give show tell me
-want wanna need like know see hear make have has had go going gonna going be being something
+so if then than too very really also about into out over again got me
+want wanna need like know have has had going gonna going be being something
 """
 _STOP = frozenset(re.findall(r"\S+", _STOP_TEXT))
 
@@ -143,6 +144,7 @@ class _Doc:
     length: float
     phrases: tuple[tuple[str, ...], ...]   # multi-word tags, stemmed
     core: frozenset[str]               # terms of the function's own name, tags, description
+    strong: frozenset[str]             # terms of its name and tags
 
 
 _FIELD_WEIGHTS = {"name": 2.0, "tags": 2.5, "description": 1.0, "plugin": 1.5,
@@ -173,7 +175,9 @@ def _doc(plugin: PluginSpec, function: FunctionSpec) -> _Doc:
             seen.add(term)
             weights[term] = weights.get(term, 0.0) + _FIELD_WEIGHTS[field_name]
     phrases = tuple(tuple(tokens(tag)) for tag in function.tags if len(tokens(tag)) > 1)
-    return _Doc(plugin, function, weights, sum(weights.values()), phrases, frozenset(core))
+    strong = frozenset(tokens(f"{function.name} {' '.join(function.tags)}"))
+    return _Doc(plugin, function, weights, sum(weights.values()), phrases, frozenset(core),
+                strong)
 
 
 @dataclass
@@ -195,7 +199,9 @@ def _build_index(plugins: Sequence[PluginSpec]) -> _Index:
         for term in doc.weights:
             frequency.setdefault(term, 1)
     n = len(docs)
-    idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
+    # log(1 + N/df): a word every function has still counts a little, so a small set of
+    # plug-ins (or one addressed by name) routes on the words it shares.
+    idf = {t: math.log(1 + n / df) for t, df in frequency.items()}
     average = sum(d.length for d in docs) / n if n else 1.0
     return _Index(docs, idf, average or 1.0)
 
@@ -562,6 +568,8 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
             for start, end in sorted(used, reverse=True):
                 value = value[:start] + value[end:]
             value = value.strip(" ,;:")
+            if not _trim(value, vocab):
+                value = ""  # "ask the oracle": nothing asked yet
         else:
             pieces, last = [], 0
             for start, end in sorted(used):
@@ -639,6 +647,17 @@ class OfflineRouter:
         # Addressed by name, the plug-in was chosen by the user: its best function wins
         # on any shared word, and a plug-in with one function takes whatever follows.
         floor = self.min_score if invocation is None else (0.0 if len(docs) == 1 else 1e-9)
+        if invocation is None and best > 0 and query_set & top.strong:
+            floor = min(floor, 1e-9)  # a word of its name or tags ("live") is enough
+        if invocation is not None and text and best <= 0 and len(plugins) > 1 \
+                and invocation.plugin.name.lower() in _STOP:
+            # "Hello, is ninja live?": a greeting that is also a plug-in's name. None of its
+            # functions shares a word with the request, so every plug-in may answer it.
+            again = self.route(text, plugins)
+            if again.kind != "no_match":
+                return dataclasses.replace(again, explanation=(
+                    f"{invocation.plugin.name} was addressed but none of its functions fits;"
+                    f" {again.explanation}"))
         if best < floor or (invocation is not None and len(docs) > 1 and best <= 0):
             addressed = f" of {invocation.plugin.name}" if invocation else ""
             if not text:
@@ -718,7 +737,12 @@ def answer_clarification(decision: Decision, answer: str,
         if name not in arguments or name == asked:
             arguments[name] = value
     prop = function.properties.get(asked or "")
-    if asked and asked not in extracted and prop is not None \
+    numbers = _numbers(answer)
+    if asked and asked not in extracted and prop is not None and numbers \
+            and prop.get("type") in ("integer", "number"):
+        arguments[asked] = numbers[0][0]  # "2100" answers "max_mhz?"
+        notes.append(f"{asked}={numbers[0][0]:g} (the answer)")
+    elif asked and asked not in extracted and prop is not None \
             and prop.get("type") in ("string", "array", None) and not prop.get("enum"):
         value = answer.strip().strip("\"“”'")
         arguments[asked] = _split_list(value) if prop.get("type") == "array" else value
