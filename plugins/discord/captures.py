@@ -116,8 +116,9 @@ def expand_folders(configured: Iterable[str]) -> list[Path]:
 def newest_capture(kind: CaptureKind, folders: Iterable[Path]) -> Path | None:
     """The most recently modified file of this kind in the folders or their direct subfolders.
 
-    Folders that do not exist or cannot be read are skipped, as are files that
-    vanish while we look (a capture being written and renamed).
+    Folders that do not exist or cannot be read (or no OS could open: a NUL in the
+    path) are skipped, as are files that vanish while we look (a capture being
+    written and renamed).
     """
     best: tuple[float, str] | None = None
     best_path: Path | None = None
@@ -127,7 +128,7 @@ def newest_capture(kind: CaptureKind, folders: Iterable[Path]) -> Path | None:
                 continue
             try:
                 stat = candidate.stat()
-            except OSError:
+            except (OSError, ValueError):
                 continue
             key = (stat.st_mtime, candidate.name)
             if best is None or key > best:
@@ -139,7 +140,7 @@ def _files_in(folder: Path) -> Iterable[Path]:
     """Files directly in ``folder`` and in each of its subfolders (the per-game folders)."""
     try:
         entries = list(os.scandir(folder))
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         return
     for entry in entries:
         try:

@@ -912,6 +912,20 @@ def test_newest_capture_ignores_other_kinds_and_deeper_folders(tmp_path: Path) -
     assert captures.newest_capture(captures.CHART, [tmp_path / "nope"]) is None
 
 
+def test_a_capture_folder_no_os_can_open_is_skipped(config_file: Path, tmp_path: Path,
+                                                    httpserver: HTTPServer) -> None:
+    # A NUL in a path ("\u0000" in config.json) makes os.scandir raise ValueError, not
+    # OSError; like a missing folder it is skipped, and the other folders still count.
+    shots = tmp_path / "shots"
+    capture(shots, "shot.png", b"\x89PNG")
+    expect(httpserver, "bot").respond_with_json(message_reply(attachments=1))
+    result = call(config_file, bot_config(httpserver, capture_folders=["bad\x00folder",
+                                                                      str(shots)]),
+                  "send_latest_screenshot_to_discord_channel")
+    assert (result.success, result.text) == (
+        True, f"Sent the latest screenshot, shot.png (4 bytes), to Discord channel {CHANNEL}.")
+
+
 # -- README -----------------------------------------------------------------------------
 
 
