@@ -819,3 +819,17 @@ def test_readme_troubleshooting_quotes_what_the_plugin_says():
             fragment = fragment.strip(" .:;()")
             if len(fragment) > 3:
                 assert any(fragment.lower() in text for text in texts), (quote, fragment)
+
+
+@pytest.mark.parametrize(("said", "function", "arguments"), [
+    ("play the songs in order", "spotify_shuffle_playback", {"state": False}),
+    ("spotify, stop shuffling", "spotify_shuffle_playback", {"state": False}),
+    ("stop the music", "spotify_pause_playback", {}),
+])
+def test_the_manifest_carries_what_users_say(said, function, arguments):
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "gassist_build.cli", "route", str(SOURCE), said,
+                           "--json"], capture_output=True, text=True, timeout=60)
+    decision = json.loads(done.stdout)
+    assert (decision["function"], decision["arguments"]) == (function, arguments), decision
