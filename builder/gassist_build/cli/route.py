@@ -149,13 +149,14 @@ def route_check_command(plugins_dir: Path, as_json: bool, min_function: float,
         console.print(Text(f"no utterances.json in {plugins_dir} or its plug-in folders",
                            style="red"))
         raise SystemExit(1)
-    console.print(Text(f"{'plug-in':<16}{'utterances':>11}{'function':>10}{'arguments':>11}",
-                       style="bold"))
+    width = max([16, *(len(s.plugin) + 2 for s in report.scores)])
+    console.print(Text(f"{'plug-in':<{width}}{'utterances':>11}{'function':>10}"
+                       f"{'arguments':>11}", style="bold"))
     for score in report.scores:
-        console.print(f"{score.plugin:<16}{score.total:>11}{score.function_accuracy:>10.0%}"
-                      f"{score.argument_accuracy:>11.0%}")
+        console.print(f"{score.plugin:<{width}}{score.total:>11}"
+                      f"{score.function_accuracy:>10.0%}{score.argument_accuracy:>11.0%}")
     total = len(report.outcomes)
-    console.print(Text(f"{'overall':<16}{total:>11}{report.function_accuracy:>10.1%}"
+    console.print(Text(f"{'overall':<{width}}{total:>11}{report.function_accuracy:>10.1%}"
                        f"{report.argument_accuracy:>11.1%}", style="bold"))
     for name, problem in sorted(report.problems.items()):
         console.print(Text(f"cannot check {name}: {problem}", style="red"))

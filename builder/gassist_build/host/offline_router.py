@@ -67,11 +67,14 @@ _STOP_TEXT = """
 a an the of to for in on at by with from and or but is are was were be been am do does did
 doing i me my mine we our you your it its this that these those there here what what's whats
 which who whom how when where why can could would should will shall may might must please
-pls plz hey hi hello ok okay yo just now right currently some any all me lets let's let up
+pls plz hey ok okay yo just now right currently some any all me lets let's let up
 so if then than too very really also about into out over again got me
 want wanna need like know have has had going gonna going be being something
 """
 _STOP = frozenset(re.findall(r"\S+", _STOP_TEXT))
+
+# Plug-in names that are also what people say first ("Hello, is ninja live?").
+_GREETINGS = frozenset({"hello", "hi", "hey", "yo", "greetings"})
 
 # Words users say that manifests rarely do: the left side is looked up as the right side too.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -79,7 +82,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "skip": ("next",), "louder": ("volume",), "quieter": ("volume",), "softer": ("volume",),
     "hot": ("temperature",), "temp": ("temperature",), "warm": ("temperature",),
     "stream": ("live",), "online": ("live",), "watching": ("viewers",),
-    "greet": ("hello", "greeting"), "hi": ("hello",), "post": ("send",), "share": ("send",),
+    "greet": ("hello", "greeting"), "hi": ("hello", "greet"), "hello": ("greet", "greeting"),
+    "post": ("send",), "share": ("send",),
     "pic": ("screenshot", "picture"), "photo": ("screenshot", "picture"),
     "fan": ("fans",), "fans": ("fan",), "clock": ("clocks",), "watts": ("watt", "power"),
     "watt": ("power",), "card": ("gpu",), "graphics": ("gpu",),
@@ -367,6 +371,10 @@ def _without_examples(description: str) -> str:
     return _EXAMPLE.sub(" ", description)
 
 
+_TIME_WORDS = re.compile(r"\b(?:right now|now|today|tonight|tomorrow|this week(?:end)?|currently"
+                         r"|at the moment|please)\W*$", re.IGNORECASE)
+
+
 def _looks_like_a_name(text: str) -> bool:
     return any(w[:1].isupper() or w[:1].isdigit() for w in text.split())
 
@@ -393,6 +401,9 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
     vocab.update(tokens(f"{function.name} {_without_examples(function.description)} "
                         f"{' '.join(function.tags)}"))
     vocab.update(tokens(plugin.name))
+    for name, prop in function.properties.items():
+        if prop.get("type") in ("integer", "number"):  # "three times", "5 streams"
+            vocab.update(tokens(f"{name} {prop.get('description', '')}"))
     props = function.properties
 
     def free(start: int, end: int) -> bool:
@@ -578,8 +589,7 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
             pieces.append(text[last:])
             longest = max((p for p in pieces), key=lambda p: len(_trim(p, vocab)), default="")
             value = _trim(longest, vocab)
-            value = re.sub(r"\b(?:right now|now|today|currently|at the moment|please)\W*$", "",
-                           value, flags=re.IGNORECASE).strip(" ,;:?!.")
+            value = _TIME_WORDS.sub("", value).strip(" ,;:?!.")
             value = _trim(value, vocab)
         required = main in function.required
         if value and (required or _looks_like_a_name(value) or _is_free_text(props[main])):
@@ -650,7 +660,7 @@ class OfflineRouter:
         if invocation is None and best > 0 and query_set & top.strong:
             floor = min(floor, 1e-9)  # a word of its name or tags ("live") is enough
         if invocation is not None and text and best <= 0 and len(plugins) > 1 \
-                and invocation.plugin.name.lower() in _STOP:
+                and invocation.plugin.name.lower() in _STOP | _GREETINGS:
             # "Hello, is ninja live?": a greeting that is also a plug-in's name. None of its
             # functions shares a word with the request, so every plug-in may answer it.
             again = self.route(text, plugins)
