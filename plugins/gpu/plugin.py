@@ -392,13 +392,14 @@ def _clamped(value: float, low: float, high: float, shown: Callable[[float], str
     return value, ""
 
 
-@plugin.command(tags=("gpu", "status", "temperature", "clocks", "power", "fans", "nvidia"))
+@plugin.command(tags=("gpu", "graphics card", "status", "temperature", "hot", "usage", "load",
+                      "vram", "memory", "clocks", "power", "fans", "throttling", "nvidia"))
 @driver_errors
 def get_gpu_status(ctx: Context, gpu: Annotated[str | None, "Which GPU: its number (0, 1...) "
                                                 "or part of its name; all GPUs when omitted"]
                    = None) -> str:
-    """Show the NVIDIA GPU's temperature, load, memory, clocks, power draw and limit, fan speeds,
-    performance state and what holds its clocks back."""
+    """Show how the NVIDIA GPU is doing: temperature (how hot), usage, VRAM used, clocks, power
+    draw and limit, fan speeds, performance state and what holds its clocks back (throttling)."""
     return status_text(open_backend(ctx), gpu)
 
 

@@ -979,3 +979,17 @@ def test_an_edit_within_one_timestamp_tick_still_starts_a_fresh_fake(
     assert scenario.stat().st_size == before.st_size
     os.utime(scenario, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert "- Temperature: 75 °C" in client.call("get_gpu_status").text
+
+
+@pytest.mark.parametrize(("said", "function"), [
+    ("what's my GPU usage", "get_gpu_status"),  # was routed to reset_gpu_clocks, a write
+    ("is my graphics card throttling", "get_gpu_status"),
+    ("how hot is my graphics card", "get_gpu_status"),
+    ("what's holding my clocks back", "get_gpu_status"),
+    ("which graphics card do I have", "list_gpus"),
+])
+def test_the_manifest_carries_what_users_say(said: str, function: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "gassist_build.cli", "route", str(SOURCE), said,
+                           "--json"], capture_output=True, text=True, timeout=60)
+    decision = json.loads(done.stdout)
+    assert (decision["function"], decision["arguments"]) == (function, {}), decision
