@@ -230,3 +230,17 @@ def test_chat_routes_free_text_shows_why_then_calls(tmp_path: Path) -> None:
     assert "✗ no match" in said["book me a table for two"]
     assert "no plug-in is waiting for input and nothing matched" in \
         said["book me a table for two"]
+
+
+def test_route_bench_prints_its_numbers_beside_the_baseline() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "route_bench.py"), "--rounds", "2", "--json"],
+        capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert done.returncode == 0, done.stderr
+    numbers = json.loads(done.stdout)
+    assert numbers["plugins"] == 10 and numbers["utterances"] >= 70
+    offline, baseline = numbers["routers"]
+    assert (offline["router"], baseline["router"]) == ("offline", "exact name")
+    assert offline["decisions"] == 2 * numbers["utterances"]
+    assert offline["median_ms"] < 5.0
+    assert offline["function_accuracy"] > baseline["function_accuracy"]
