@@ -98,12 +98,13 @@ chat = Chat()
 
 
 @plugin.command(tags=("gemini", "google", "search", "web", "news", "question", "ask",
-                      "explain", "guide", "tips", "ai", "chat"))
+                      "explain", "guide", "tips", "best", "buy", "recommend", "beat", "boss",
+                      "ai", "chat"))
 def query_gemini(query: Annotated[str, "The question to ask, in the user's words"],
                  ctx: Context) -> str:
     """Ask Google Gemini anything and get an answer searched on the web, with sources:
-    news, release dates, prices, game tips and walkthroughs, how-tos, and whether a game
-    runs on this PC.
+    news, release dates, prices, what is best to buy, game tips, walkthroughs and how to
+    beat a boss, how-tos, and whether a game runs on this PC.
 
     Follow-up questions continue the chat until the user says "done".
     """

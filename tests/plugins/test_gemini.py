@@ -780,3 +780,22 @@ def test_a_refused_key_keeps_no_client(gemini: ModuleType, fake: Fake) -> None:
     refused = gemini_api.check_key(KEY + "-refused", fake.url(), "gemini-2.5-flash")
     assert refused is not None and refused.startswith("Gemini did not accept the API key (401")
     assert (KEY + "-refused", fake.url()) not in gemini_api._clients
+
+
+@pytest.mark.parametrize("said", [
+    "what's the best budget GPU right now?",  # went to the gpu plug-in's reset_gpu_clocks
+    "how do I beat Malenia in Elden Ring",  # matched nothing
+    "which headset should I buy",
+])
+def test_the_manifest_carries_what_users_say(said: str, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    for name in ("gemini", "gpu"):  # the gpu plug-in competes for GPU questions
+        (tmp_path / name).mkdir()
+        shutil.copy(ROOT / "plugins" / name / "manifest.json", tmp_path / name)
+    done = subprocess.run([sys.executable, "-m", "gassist_build.cli", "route", str(tmp_path),
+                           said, "--json"], capture_output=True, text=True, timeout=60)
+    decision = json.loads(done.stdout)
+    assert (decision["plugin"], decision["function"], decision["arguments"]) == (
+        "gemini", "query_gemini", {"query": said}), decision
