@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from gassist_build.cli import cli
 from gassist_build.host.routecheck import assert_routes, load_utterances, route_check
+from pytest_httpserver import HTTPServer
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGINS = ROOT / "plugins"
@@ -244,3 +245,31 @@ def test_route_bench_prints_its_numbers_beside_the_baseline() -> None:
     assert offline["decisions"] == 2 * numbers["utterances"]
     assert offline["median_ms"] < 5.0
     assert offline["function_accuracy"] > baseline["function_accuracy"]
+
+
+def test_route_with_llm_url_uses_the_model_s_tool_call(httpserver: HTTPServer,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GASSIST_LLM_API_KEY", "sk-local-test-0123")
+    call = {"id": "c1", "type": "function", "function": {
+        "name": "hello__count_to", "arguments": json.dumps({"number": 7})}}
+    httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_json(
+        {"choices": [{"message": {"role": "assistant", "content": None, "tool_calls": [call]}}]})
+    code, out = run("route", str(PLUGINS), "count to seven for me", "--json",
+                    "--llm-url", httpserver.url_for("/v1"), "--llm-model", "llama3.1")
+    assert code == 0, out
+    decision = json.loads(out)
+    assert (decision["router"], decision["function"], decision["arguments"]) == (
+        "llm", "count_to", {"number": 7})
+    sent = json.loads(httpserver.log[0][0].get_data())
+    assert sent["model"] == "llama3.1"
+    assert httpserver.log[0][0].headers["Authorization"] == "Bearer sk-local-test-0123"
+    assert "sk-local-test-0123" not in out
+
+
+def test_route_falls_back_to_the_offline_router_when_the_model_is_unreachable() -> None:
+    code, out = run("route", str(PLUGINS), "count to 3", "--json", "--llm-url",
+                    "http://127.0.0.1:9/v1", "--llm-model", "x", "--llm-timeout", "2")
+    assert code == 0
+    decision = json.loads(out)
+    assert decision["router"].startswith("offline (llm")
+    assert (decision["function"], decision["arguments"]) == ("count_to", {"number": 3})
