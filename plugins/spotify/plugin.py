@@ -220,8 +220,7 @@ def spotify_previous_track(ctx: Context) -> str:
     return _signed_in(ctx, spotify_previous_track, {}, run)
 
 
-@plugin.command(tags=("spotify", "shuffle", "shuffling", "stop shuffling", "random",
-                      "in order"))
+@plugin.command(tags=("spotify", "shuffle", "shuffling", "stop shuffling", "in order"))
 def spotify_shuffle_playback(ctx: Context, state: bool) -> str:
     """Turn shuffle on or off on Spotify.
 
@@ -237,11 +236,11 @@ def spotify_shuffle_playback(ctx: Context, state: bool) -> str:
     return _signed_in(ctx, spotify_shuffle_playback, {"state": state}, run)
 
 
-@plugin.command(tags=("spotify", "volume", "louder", "quieter"))
+@plugin.command(tags=("spotify", "volume", "louder", "quieter", "turn up", "turn down"))
 def spotify_set_volume(ctx: Context,
                        volume_level: Annotated[int, Range(0, 100),
                                                "Volume in percent"]) -> str:
-    """Set the Spotify volume in percent."""
+    """Set the Spotify volume in percent (turn the music up or down)."""
 
     def run(service: SpotifyService) -> str:
         _, note = service.call(lambda c: c.volume(volume_level),
@@ -274,7 +273,7 @@ def spotify_get_currently_playing(ctx: Context) -> str:
     return _signed_in(ctx, spotify_get_currently_playing, {}, run)
 
 
-@plugin.command(tags=("spotify", "queue", "play next", "add song"))
+@plugin.command(tags=("spotify", "queue", "add to queue", "up next", "add song"))
 def spotify_queue_track(ctx: Context, name: str, type: Kind = "track",
                         artist: str = "") -> str:
     """Add a song to the Spotify queue, to play after the current one.
@@ -301,11 +300,11 @@ def spotify_queue_track(ctx: Context, name: str, type: Kind = "track",
     return _signed_in(ctx, spotify_queue_track, arguments, run)
 
 
-@plugin.command(tags=("spotify", "playlists", "my playlists"))
+@plugin.command(tags=("spotify", "playlists", "my playlists", "show", "list"))
 def spotify_get_user_playlists(ctx: Context,
                                limit: Annotated[int, Range(1, 50),
                                                 "How many playlists to list"] = 10) -> str:
-    """List your Spotify playlists."""
+    """List (show) your Spotify playlists."""
 
     def run(service: SpotifyService) -> str:
         page, _ = service.call(lambda c: c.current_user_playlists(limit=limit), wake=False)

@@ -822,6 +822,16 @@ def test_readme_troubleshooting_quotes_what_the_plugin_says():
 
 
 @pytest.mark.parametrize(("said", "function", "arguments"), [
+    # The README's example prompts (the first four went to the wrong function).
+    ("Play Bohemian Rhapsody by Queen on Spotify", "spotify_start_playback",
+     {"artist": "Queen", "name": "Bohemian Rhapsody"}),
+    ("Play the album Random Access Memories", "spotify_start_playback",
+     {"type": "album", "name": "Random Access Memories"}),
+    ("Show my Spotify playlists", "spotify_get_user_playlists", {}),
+    ("turn the music down to 20", "spotify_set_volume", {"volume_level": 20}),
+    ("Add Blinding Lights by The Weeknd to the queue", "spotify_queue_track",
+     {"artist": "The Weeknd", "name": "Blinding Lights"}),
+    ("What song is playing?", "spotify_get_currently_playing", {}),
     ("play the songs in order", "spotify_shuffle_playback", {"state": False}),
     ("spotify, stop shuffling", "spotify_shuffle_playback", {"state": False}),
     ("stop the music", "spotify_pause_playback", {}),
