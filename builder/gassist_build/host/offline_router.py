@@ -149,16 +149,21 @@ class _Doc:
     phrases: tuple[tuple[str, ...], ...]   # multi-word tags, stemmed
     core: frozenset[str]               # terms of the function's own name, tags, description
     strong: frozenset[str]             # terms of its name and tags
+    exact: frozenset[str]              # unstemmed words of its name, tags and description
 
 
-_FIELD_WEIGHTS = {"name": 2.0, "tags": 2.5, "description": 1.0, "plugin": 1.5,
+_FIELD_WEIGHTS = {"name": 2.0, "tags": 2.5, "tag_phrases": 1.0, "description": 1.0,
+                  "plugin": 1.5,
                   "plugin_description": 0.4, "params": 0.6}
 
 
 def _doc(plugin: PluginSpec, function: FunctionSpec) -> _Doc:
     fields: dict[str, str] = {
         "name": function.name,
-        "tags": " ".join(function.tags),
+        # A one-word tag is a synonym of the function; the words of a longer one
+        # ("what's playing") count as description words, the whole phrase counts extra.
+        "tags": " ".join(t for t in function.tags if len(tokens(t)) <= 1),
+        "tag_phrases": " ".join(t for t in function.tags if len(tokens(t)) > 1),
         "description": function.description,
         "plugin": plugin.name,
         "plugin_description": str(plugin.manifest.get("description") or ""),
@@ -170,7 +175,7 @@ def _doc(plugin: PluginSpec, function: FunctionSpec) -> _Doc:
     weights: dict[str, float] = {}
     core: set[str] = set()
     for field_name, text in fields.items():
-        if field_name in ("name", "tags", "description"):
+        if field_name in ("name", "tags", "tag_phrases", "description"):
             core.update(tokens(text))
         seen: set[str] = set()
         for term in tokens(text):
@@ -180,8 +185,10 @@ def _doc(plugin: PluginSpec, function: FunctionSpec) -> _Doc:
             weights[term] = weights.get(term, 0.0) + _FIELD_WEIGHTS[field_name]
     phrases = tuple(tuple(tokens(tag)) for tag in function.tags if len(tokens(tag)) > 1)
     strong = frozenset(tokens(f"{function.name} {' '.join(function.tags)}"))
+    exact = frozenset(_WORD.findall(f"{function.name} {' '.join(function.tags)} "
+                                    f"{function.description}".lower().replace("_", " ")))
     return _Doc(plugin, function, weights, sum(weights.values()), phrases, frozenset(core),
-                strong)
+                strong, exact)
 
 
 @dataclass
@@ -213,8 +220,11 @@ def _build_index(plugins: Sequence[PluginSpec]) -> _Index:
 _K1, _B = 1.2, 0.5
 
 
-def _score(index: _Index, doc: _Doc, query: list[str], query_set: set[str]) -> float:
-    score = 0.0
+def _score(index: _Index, doc: _Doc, query: list[str], query_set: set[str],
+           words: frozenset[str] = frozenset()) -> float:
+    # ``words``: the utterance's unstemmed words; the same form ("play", not "playing")
+    # counts a little extra.
+    score = 0.3 * sum(index.idf.get(stem(w), 0.0) for w in words & doc.exact if w not in _STOP)
     for term in query_set:
         tf = doc.weights.get(term, 0.0)
         if not tf:
@@ -343,8 +353,9 @@ def _is_free_text(prop: dict[str, Any]) -> bool:
     return "user's words" in text or "in their words" in text or "question" in text
 
 
-def _trim(span: str, vocabulary: set[str]) -> str:
-    """``span`` without leading/trailing stop words, function words and punctuation."""
+def _trim(span: str, vocabulary: set[str], *, leading: bool = True) -> str:
+    """``span`` without leading (unless ``leading`` is False) and trailing stop words,
+    function words and punctuation."""
     words = span.split()
 
     def droppable(word: str) -> bool:
@@ -354,7 +365,7 @@ def _trim(span: str, vocabulary: set[str]) -> str:
         return bare in _STOP or stem(bare) in vocabulary or bare in {
             "can", "you", "could", "please", "currently", "channel", "server", "my", "of"}
 
-    while words and droppable(words[0]):
+    while leading and words and droppable(words[0]):
         if words[0] == "The" and len(words) > 1 and words[1][:1].isupper():
             break  # "The Weeknd": a capitalised article belongs to the name
         words.pop(0)
@@ -536,7 +547,8 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
                 else:
                     rest = text[start:]
                     if _runs_to_the_end(name, props[name]):
-                        value = _trim(rest, vocab)
+                        # "saying what a play": a message keeps its first words
+                        value = _trim(rest, vocab, leading=False)
                     else:
                         stop = _SPAN_END.search(rest) if rest else None
                         value = _trim(rest[: stop.start()] if stop else rest, set())
@@ -644,7 +656,8 @@ class OfflineRouter:
         named = {p.name for p in plugins if re.search(
             rf"\b{re.escape(p.name.lower())}\b", lowered)} if not invocation else set()
         query_set = set(query)
-        scored = sorted(((_score(index, d, query, query_set)
+        words = frozenset(_WORD.findall(text.lower()))
+        scored = sorted(((_score(index, d, query, query_set, words)
                           + (1.5 if d.plugin.name in named else 0.0), d) for d in docs),
                         key=lambda item: -item[0])
         candidates = tuple(Candidate(d.plugin.name, d.function.name, s)

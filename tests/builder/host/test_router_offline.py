@@ -57,6 +57,7 @@ MUSIC = make_plugin(
         "name": {"type": "string", "description": "The name of the song, album or playlist."},
         "artist": {"type": "string", "description": "The artist, to pick the right one."}}),
     fn("pause", "Pause the music.", ["pause", "stop music"]),
+    fn("now_playing", "Say which song is playing right now.", ["what's playing", "now playing"]),
     fn("shuffle", "Turn shuffle on or off.", ["shuffle", "random"],
        {"state": {"type": "boolean", "description": "true to shuffle, false to play in order."}},
        ["state"]),
@@ -120,6 +121,9 @@ CALLS = [
     ("play the song Levitating", "music.play", {"kind": "track", "name": "Levitating"}),
     ('play "chill vibes"', "music.play", {"name": "chill vibes"}),
     ("resume the music", "music.play", {}),
+    ("play some music", "music.play", {}),               # "play", not "playing"
+    ("what's playing", "music.now_playing", {}),
+    ("which song is this", "music.now_playing", {}),
     ("pause the music", "music.pause", {}),
     ("turn shuffle on", "music.shuffle", {"state": True}),
     ("turn off shuffle", "music.shuffle", {"state": False}),
@@ -139,6 +143,8 @@ CALLS = [
      {"message": "raid starts in 10 minutes"}),
     ("post 'gg everyone' to the channel", "chatpost.post_message", {"message": "gg everyone"}),
     ("share my latest screenshot", "chatpost.post_screenshot", {}),
+    ("share my screenshot saying what a view", "chatpost.post_screenshot",
+     {"caption": "what a view"}),                        # a caption keeps its first words
     ('share my screenshot with the caption "look at this"', "chatpost.post_screenshot",
      {"caption": "look at this"}),
     ("oracle, when does GTA 6 come out?", "oracle.ask", {"query": "when does GTA 6 come out?"}),
