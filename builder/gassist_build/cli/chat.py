@@ -300,7 +300,10 @@ def chat(plugin_dir: Path | None, plugins_dir: Path | None, timeout: float,
                     else:  # "/spotify play Blinding Lights": routed among its functions
                         conversation.handle(console, emulator, line, printer)
                 elif emulator.active_session is not None:
-                    _run_chat_line(console, emulator, line, printer)  # passthrough
+                    session = emulator.active_session
+                    result = _run_chat_line(console, emulator, line, printer)  # passthrough
+                    conversation.history += [("user", line),
+                                             (session, result.data or result.error or "")]
                 else:
                     conversation.handle(console, emulator, line, printer)
             except ArgumentError as exc:

@@ -220,11 +220,15 @@ def _build_index(plugins: Sequence[PluginSpec]) -> _Index:
 _K1, _B = 1.2, 0.5
 
 
+def _same_form(index: _Index, doc: _Doc, words: frozenset[str]) -> float:
+    return 0.3 * sum(index.idf.get(stem(w), 0.0) for w in words & doc.exact if w not in _STOP)
+
+
 def _score(index: _Index, doc: _Doc, query: list[str], query_set: set[str],
            words: frozenset[str] = frozenset()) -> float:
     # ``words``: the utterance's unstemmed words; the same form ("play", not "playing")
     # counts a little extra.
-    score = 0.3 * sum(index.idf.get(stem(w), 0.0) for w in words & doc.exact if w not in _STOP)
+    score = _same_form(index, doc, words)
     for term in query_set:
         tf = doc.weights.get(term, 0.0)
         if not tf:
@@ -681,7 +685,9 @@ class OfflineRouter:
                 return dataclasses.replace(again, explanation=(
                     f"{invocation.plugin.name} was addressed but none of its functions fits;"
                     f" {again.explanation}"))
-        if best < floor or (invocation is not None and len(docs) > 1 and best <= 0):
+        # The same-form bonus ranks; it does not make a match out of one stray word.
+        if best - _same_form(index, top, words) < floor or (
+                invocation is not None and len(docs) > 1 and best <= 0):
             addressed = f" of {invocation.plugin.name}" if invocation else ""
             if not text:
                 why = f"{invocation.plugin.name} was addressed but not asked anything" \
@@ -691,6 +697,14 @@ class OfflineRouter:
             return no_match(why, candidates, router=self.name,
                             confidence=min(best / (self.min_score * 4), 0.25))
         second = scored[1][0] if len(scored) > 1 else 0.0
+        if invocation is None and len(scored) > 1 and second >= best * 0.98 \
+                and scored[1][1].plugin is not top.plugin:
+            other = scored[1][1]
+            return no_match(
+                f"{top.plugin.name}.{top.function.name} and {other.plugin.name}."
+                f"{other.function.name} fit equally; say which plug-in"
+                f" (\"Hey {top.plugin.name}, ...\")", candidates, router=self.name,
+                confidence=0.25)
         margin = (best - second) / best if best else 0.0
         confidence = min(1.0, 0.45 + 0.35 * margin + 0.2 * min(best / 6.0, 1.0))
         matched = _said(text, query_set & set(top.weights))

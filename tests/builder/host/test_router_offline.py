@@ -303,3 +303,18 @@ def test_extract_arguments_reports_where_each_value_came_from() -> None:
     assert arguments == {"kind": "album", "artist": "Daft Punk", "name": "Discovery"}
     assert notes == ["kind='album' from 'album'", "artist='Daft Punk' after 'by'",
                      "name='Discovery' (the rest of the sentence)"]
+
+
+def test_two_plugins_that_fit_equally_ask_to_be_named() -> None:
+    import dataclasses
+
+    twin = dataclasses.replace(MUSIC, folder=Path("/plugins/music2"),
+                               manifest={**MUSIC.manifest, "name": "music2"})
+    decision = OfflineRouter().route("pause the music", [MUSIC, twin])
+    assert decision.kind == "no_match"
+    assert decision.explanation == ('music.pause and music2.pause fit equally; say which'
+                                    ' plug-in ("Hey music, ...")')
+    assert [(c.plugin, c.function) for c in decision.candidates[:2]] == [
+        ("music", "pause"), ("music2", "pause")]
+    named = OfflineRouter().route("hey music2, pause the music", [MUSIC, twin])
+    assert (named.kind, named.plugin, named.function) == ("call", "music2", "pause")
