@@ -310,11 +310,13 @@ def test_two_plugins_that_fit_equally_ask_to_be_named() -> None:
 
     twin = dataclasses.replace(MUSIC, folder=Path("/plugins/music2"),
                                manifest={**MUSIC.manifest, "name": "music2"})
-    decision = OfflineRouter().route("pause the music", [MUSIC, twin])
+    decision = OfflineRouter().route("pause it", [MUSIC, twin])
     assert decision.kind == "no_match"
     assert decision.explanation == ('music.pause and music2.pause fit equally; say which'
                                     ' plug-in ("Hey music, ...")')
     assert [(c.plugin, c.function) for c in decision.candidates[:2]] == [
         ("music", "pause"), ("music2", "pause")]
-    named = OfflineRouter().route("hey music2, pause the music", [MUSIC, twin])
+    named = OfflineRouter().route("hey music2, pause it", [MUSIC, twin])
     assert (named.kind, named.plugin, named.function) == ("call", "music2", "pause")
+    # the plug-in's name anywhere in the sentence settles it too
+    assert OfflineRouter().route("pause music2", [MUSIC, twin]).plugin == "music2"
