@@ -445,13 +445,14 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
                 re.search(r"\bnumber\b", str(p.get("description", "")).lower())]
     for name in gpu_like:  # "gpu 1", "GPU #0": a string parameter that takes a number
         cue = name.split("_")[0]
-        match = re.search(rf"\b{re.escape(cue)}\s*#?\s*(\d+)\b", text, re.IGNORECASE)
-        if match:
-            args[name] = match.group(1)
-            used.append((match.start(1), match.end(1)))
-            numbers = [n for n in numbers if not (
-                (n[2] >= match.start(1) and n[3] <= match.end(1)) or n[2] == match.start(1))]
-            notes.append(f"{name}={match.group(1)!r} after {cue!r}")
+        numbered = re.search(rf"\b{re.escape(cue)}\s*#?\s*(\d+)\b", text, re.IGNORECASE)
+        if numbered:
+            start, end = numbered.start(1), numbered.end(1)
+            args[name] = numbered.group(1)
+            used.append((start, end))
+            numbers = [n for n in numbers if not ((n[2] >= start and n[3] <= end)
+                                                  or n[2] == start)]
+            notes.append(f"{name}={numbered.group(1)!r} after {cue!r}")
     if numeric and numbers:
         remaining = list(numbers)
         lows = [n for n in numeric if n.startswith("min")]
@@ -475,14 +476,14 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
                 continue
             same = [n for n in remaining if n[1] == unit]
             if same:
-                value = same[0]
+                number = same[0]
                 if name.startswith("max") and len(same) > 1:
-                    value = max(same, key=lambda n: n[0])
+                    number = max(same, key=lambda n: n[0])
                 elif name.startswith("min") and len(same) > 1:
-                    value = min(same, key=lambda n: n[0])
-                args[name] = value[0]
-                remaining.remove(value)
-                notes.append(f"{name}={value[0]:g} from its unit")
+                    number = min(same, key=lambda n: n[0])
+                args[name] = number[0]
+                remaining.remove(number)
+                notes.append(f"{name}={number[0]:g} from its unit")
         # Numbers without a unit go to the parameters still empty whose unit is unknown or
         # matches; a min/max pair takes the smaller then the larger.
         empty = [n for n in numeric if n not in args]
@@ -491,23 +492,23 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
         if empty and plain:
             pairs = [n for n in empty if n.startswith(("min", "max"))]
             if len(pairs) >= 2 and len(plain) >= 2:
-                low, high = sorted(v[0] for v in plain[:2])
+                smaller, larger = sorted(v[0] for v in plain[:2])
                 for name in pairs:
-                    args[name] = low if name.startswith("min") else high
+                    args[name] = smaller if name.startswith("min") else larger
                 empty = [n for n in empty if n not in pairs]
                 plain = plain[2:]
             unitless = [n for n in empty if _unit_of(n, props[n]) is None
                         or all(_unit_of(n, props[n]) != _unit_of(m, props[m])
                                for m in numeric if m != n)]
-            for name, value in zip(unitless, plain, strict=False):
-                args[name] = value[0]
-                notes.append(f"{name}={value[0]:g}")
+            for name, number in zip(unitless, plain, strict=False):
+                args[name] = number[0]
+                notes.append(f"{name}={number[0]:g}")
         for name in numeric:
             if name in args and float(args[name]).is_integer():
                 args[name] = int(args[name])
-        for value in numbers:
-            if any(args.get(n) == value[0] for n in numeric):
-                used.append((value[2], value[3]))
+        for number in numbers:
+            if any(args.get(n) == number[0] for n in numeric):
+                used.append((number[2], number[3]))
 
     # 3. Booleans.
     words = [w.lower() for w in re.findall(r"[\w'’]+", text)]
