@@ -135,8 +135,11 @@ def test_route_check_exits_1_below_the_targets_and_lists_the_misses(tmp_path: Pa
     assert ("'count to 5': wanted hello.say_hello {}, got hello.count_to {\"number\": 5}"
             in out)
     assert out.splitlines()[-1] == "targets: function ≥ 90%, exact arguments ≥ 80% - NOT met"
+    shutil.copytree(PLUGINS / "gpu", root / "gpu", ignore=shutil.ignore_patterns(
+        "utterances.json", "__pycache__"))
     code, out = run("route-check", str(root), "--min-function", "50", "--min-arguments", "50")
     assert code == 0
+    assert "no utterances.json (not checked): gpu" in out
     code, out = run("route-check", str(root), "--min-function", "50", "--min-arguments", "50",
                     "--strict")
     assert code == 1 and "no misses - NOT met" in out

@@ -14,7 +14,13 @@ from rich.console import Console
 from rich.text import Text
 
 from ..host.offline_router import OfflineRouter
-from ..host.routecheck import ARGUMENT_TARGET, FUNCTION_TARGET, load_plugins, route_check
+from ..host.routecheck import (
+    ARGUMENT_TARGET,
+    FUNCTION_TARGET,
+    UTTERANCES_NAME,
+    load_plugins,
+    route_check,
+)
 from ..host.router import Decision, Router
 from ._hosting import make_console
 
@@ -160,6 +166,9 @@ def route_check_command(plugins_dir: Path, as_json: bool, min_function: float,
                        f"{report.argument_accuracy:>11.1%}", style="bold"))
     for name, problem in sorted(report.problems.items()):
         console.print(Text(f"cannot check {name}: {problem}", style="red"))
+    if report.untested:
+        console.print(Text(f"no {UTTERANCES_NAME} (not checked): {', '.join(report.untested)}",
+                           style="yellow"))
     if report.misses:
         console.print(Text(f"misses ({len(report.misses)}):", style="bold"))
         for outcome in report.misses:

@@ -125,6 +125,7 @@ class CheckReport:
     scores: list[PluginScore]
     problems: dict[str, str]   # plug-in -> why its utterances could not be checked
     router: str
+    untested: list[str] = field(default_factory=list)  # plug-ins without utterances.json
 
     @property
     def outcomes(self) -> list[Outcome]:
@@ -165,6 +166,7 @@ class CheckReport:
                         "arguments": o.expectation.arguments,
                         "got": o.decision.to_json()} for o in self.misses],
             "problems": dict(self.problems),
+            "untested": list(self.untested),
         }
 
 
@@ -246,10 +248,11 @@ def route_check(folder: str | Path, router: Router | None = None, *,
     router = router or OfflineRouter()
     loaded, problems = load_plugins(folder)
     pool = list(plugins) if plugins is not None else loaded
-    scores = []
+    scores, untested = [], []
     for spec in loaded:
         path = spec.folder / UTTERANCES_NAME
         if not path.is_file():
+            untested.append(spec.name)
             continue
         try:
             expectations = load_utterances(path, spec.name)
@@ -260,7 +263,7 @@ def route_check(folder: str | Path, router: Router | None = None, *,
         for expectation in expectations:
             score.outcomes.append(_grade(expectation, router.route(expectation.say, pool)))
         scores.append(score)
-    return CheckReport(scores, problems, router.name)
+    return CheckReport(scores, problems, router.name, untested)
 
 
 def assert_routes(utterance: str, plugins: str | Path | Sequence[PluginSpec],
