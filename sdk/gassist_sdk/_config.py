@@ -26,7 +26,7 @@ import typing
 from typing import TYPE_CHECKING, Any
 
 from ._coerce import coerce
-from ._errors import RegistrationError
+from ._errors import ConfigError, RegistrationError
 from ._introspect import EMPTY, ParamSpec, _param_from_hint
 from ._logging import LazyLogger
 
@@ -215,7 +215,14 @@ class ConfigModel:
                 bad.append(item.name)
         if problems:
             return None, problems, warnings, bad
-        return self.cls(**values), [], warnings, []
+        try:
+            return self.cls(**values), [], warnings, []
+        except ConfigError as exc:  # a rule over several settings, from __post_init__
+            asked = [name for name in exc.fields if name in self.by_name]
+            return None, [f"{path}: {exc.message or 'the settings do not fit together'}"], \
+                warnings, asked
+        except (ValueError, TypeError) as exc:
+            return None, [f"{path}: {exc}"], warnings, []
 
     def fields_to_ask(self, bad: list[str]) -> list[ConfigField]:
         """The fields to ask the user for: the bad ones, else every required one.

@@ -143,4 +143,18 @@ class RegistrationError(GAssistError, TypeError):
 
 
 class ConfigError(GAssistError):
-    """The plug-in's configuration is missing or invalid."""
+    """The plug-in's configuration is missing or invalid.
+
+    A config dataclass raises it from ``__post_init__`` for a rule that spans several
+    settings ("a bot token and a channel, or a webhook URL"). The setup conversation
+    then shows the message and asks for ``fields``.
+
+    Example:
+        >>> raise ConfigError("set bot_token and channel_id, or webhook_url",
+        ...                   fields=("bot_token", "channel_id", "webhook_url"))
+    """
+
+    def __init__(self, message: str = "", *, fields: tuple[str, ...] | list[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = tuple(fields)
