@@ -261,7 +261,7 @@ class ConfigState:
         self.problems: list[str] = []
         self.warnings: list[str] = []
         self.bad_fields: list[str] = []
-        self._stamp: tuple[float, int] | None = None
+        self._stamp: tuple[int, ...] | None = None
         self._loaded = False
 
     def current(self) -> tuple[Any | None, list[str]]:
@@ -353,12 +353,25 @@ class ConfigState:
         return []
 
 
-def _stamp(path: str) -> tuple[float, int] | None:
+# A file written this recently may have been rewritten within one tick of the clock that
+# stamps it (about 16 ms on Windows), keeping its time and size: its content is compared too.
+_RECENT_NS = 2_000_000_000
+
+
+def _stamp(path: str) -> tuple[int, ...] | None:
+    """What tells a changed config.json from the one loaded: time, size, file id, and
+    for a file written in the last two seconds its content's hash."""
     try:
         info = os.stat(path)
+        stamp: tuple[int, ...] = (info.st_mtime_ns, info.st_size, info.st_ino)
+        import time
+
+        if time.time_ns() - info.st_mtime_ns < _RECENT_NS:
+            with open(path, "rb") as file:
+                stamp += (hash(file.read()),)
     except OSError:
         return None
-    return info.st_mtime, info.st_size
+    return stamp
 
 
 class PluginConfig:

@@ -107,3 +107,18 @@ def test_a_value_error_from_post_init_is_a_problem_not_a_crash(tmp_path: Path,
         assert "Traceback" not in asked.text
         done = client.input("low=2")
     assert done.success and done.full_text.endswith("Posted 'gg' through the bot.")
+
+
+def test_a_same_size_edit_within_one_clock_tick_is_seen(tmp_path: Path,
+                                                        config_file: Path) -> None:
+    # On Windows a file's time moves in ~16 ms steps: an edit that keeps the size and lands
+    # in the same step used to leave the plug-in on the old values until the next edit.
+    import os
+
+    config_file.write_text(json.dumps({"low": 1, "high": 5}))
+    plugin = make_plugin(tmp_path, RangeConfig)
+    assert plugin.config.high == 5
+    stamp = config_file.stat().st_mtime_ns
+    config_file.write_text(json.dumps({"low": 1, "high": 7}))
+    os.utime(config_file, ns=(stamp, stamp))
+    assert plugin.config.high == 7
