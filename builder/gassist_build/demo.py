@@ -5,7 +5,9 @@
 Scaffolds a plug-in from a template, validates and builds the samples (source
 mode, and one as a PyInstaller one-folder executable), installs them into a
 local plug-ins folder, then runs a scripted session through the engine
-emulator and the conformance scorecard. The Twitch, IFTTT, Discord, Gemini and
+emulator, typed as a user would speak (each line routed to a plug-in's
+function by the built-in offline router, its decision shown before the call),
+and the conformance scorecard. The Twitch, IFTTT, Discord, Gemini and
 Spotify samples answer from local stand-ins for those services
 (``gassist_build.standins``, on 127.0.0.1) and the GPU sample from its scenario
 fake, so the session shows real answers and the demo stays offline. Every
@@ -28,11 +30,15 @@ from .standins import LocalServices, write_screenshot
 
 REPO = Path(__file__).resolve().parents[2]
 
+#: The session types what a user would say; each line is routed by the built-in offline
+#: router (``gassist-build route``), which prints its decision (``→ plugin.function
+#: arguments``) and why before the call. A few lines keep the exact form,
+#: ``/plugin function key=value``, to show both.
 CHAT_SCRIPT = """\
-/hello say_hello name=Ada
-/hello count_to number=5
+say hello to Ada
+count to 5
 /hello count_to number=500
-/hello start_chat
+start a chat with hello
 G-Assist plug-ins are fun to write
 bye
 /{new} {sample_call}
@@ -43,26 +49,26 @@ bye
 #: stand-ins in gassist_build.standins: pixel_pioneer is live, sleepy_streamer is not).
 SERVICE_CHAT: dict[str, tuple[str, ...]] = {
     "twitch": (
-        "/twitch check_twitch_live_status username=pixel_pioneer",
-        "/twitch check_twitch_live_status username=sleepy_streamer,nightowl_gg",
+        "Hey twitch, is pixel_pioneer live?",
+        "is sleepy_streamer or nightowl_gg live?",
         "/twitch get_top_twitch_streams limit=3",
     ),
-    "ifttt": ("/ifttt trigger_gaming_setup",),
+    "ifttt": ("start my gaming setup",),
     "discord": (
-        '/discord send_message_to_discord_channel "message=GG! Ranked queue in 5 minutes."',
-        '/discord send_latest_screenshot_to_discord_channel "caption=New personal best"',
+        "send 'GG! Ranked queue in 5 minutes.' to discord",
+        "send my last screenshot to discord with the caption 'New personal best'",
     ),
     # A streamed, grounded answer, a follow-up in the open chat, then "done" ends it.
     "gemini": (
-        '/gemini query_gemini "query=When does Starfall Drift season 3 start?"',
+        "Hey gemini, when does Starfall Drift season 3 start?",
         "Which GPU do I need for its ray tracing?",
         "done",
     ),
     "spotify": (
-        '/spotify spotify_start_playback type=track "name=Boss Rush" "artist=Aurora Nine"',
-        "/spotify spotify_get_currently_playing",
-        "/spotify spotify_pause_playback",
-        "/spotify spotify_get_currently_playing",
+        "play Boss Rush by Aurora Nine on spotify",
+        "what's playing",
+        "pause the music",
+        "what's playing now?",
         "/spotify spotify_get_user_playlists limit=5",
     ),
 }
@@ -74,7 +80,7 @@ LOCAL_CHAT: dict[str, tuple[dict[str, object], tuple[str, ...], tuple[str, ...]]
     # name: (config, functions it must have, chat lines)
     "gpu": ({"backend": "fake", "dry_run": False},
             ("get_gpu_status", "set_gpu_power_limit"),
-            ("/gpu get_gpu_status", "/gpu set_gpu_power_limit watts=250", "yes")),
+            ("what's my GPU status", "set the GPU power limit to 250 watts", "yes")),
 }
 
 
