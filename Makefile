@@ -40,6 +40,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/protocol_bench.py
 	$(PY) bench/startup_bench.py
+	$(PY) bench/route_bench.py
 
 manifests: $(STAMP)
 	@for d in plugins/*/; do $(BIN)/gassist-build manifest $$d || exit 1; done
