@@ -48,6 +48,13 @@ def _timing_after(out: str, reply_start: str) -> str:
     return next(line for line in lines[start:] if line.startswith("("))
 
 
+def _decision(out: str, said: str) -> str:
+    """The line the chat printed right after echoing ``said``: its routing decision."""
+    lines = out.splitlines()
+    assert f"> {said}" in lines, f"the session never said {said!r}"
+    return lines[lines.index(f"> {said}") + 1]
+
+
 def _present(name: str) -> bool:
     return (REPO / "plugins" / name / "plugin.py").exists()
 
@@ -66,9 +73,20 @@ def test_demo_runs_offline_and_shows_real_calls(tmp_path: Path) -> None:
     assert "PASSED" in out and "0 fail" in out  # the scorecard
     assert (tmp_path / "demo" / "plugins" / "hello" / "manifest.json").exists()
     assert "no plug-in is waiting for input" not in out  # every scripted line is answered
+    assert "✗ no match" not in out and "asks:" not in out  # every sentence routed to a call
+    # Free text is routed first, and the decision is shown before the call; the exact
+    # /plugin function key=value form calls directly, with no decision line.
+    assert _decision(out, "say hello to Ada").startswith('→ hello.say_hello name="Ada"')
+    assert _decision(out, "count to 5").startswith("→ hello.count_to number=5")
+    assert _decision(out, "/hello count_to number=500").startswith("✗ failed")
+    assert _decision(out, "start a chat with hello").startswith("→ hello.start_chat")
 
     # The service samples, answered by the local stand-ins.
     if _present("twitch"):
+        assert _decision(out, "Hey twitch, is pixel_pioneer live?").startswith(
+            '→ twitch.check_twitch_live_status username=["pixel_pioneer"]')
+        assert _decision(out, "is sleepy_streamer or nightowl_gg live?").startswith(
+            '→ twitch.check_twitch_live_status username=["sleepy_streamer", "nightowl_gg"]')
         _reply_with(out, "twitch", "Pixel_Pioneer", "LIVE", "Megabase day 12: trains everywhere",
                     "Factorio", "4,213")
         offline = _reply_with(out, "twitch", "Sleepy_Streamer", "offline")
@@ -78,6 +96,7 @@ def test_demo_runs_offline_and_shows_real_calls(tmp_path: Path) -> None:
     else:
         assert "twitch: skipped, plugins/twitch does not exist yet" in out
     if _present("ifttt"):
+        assert _decision(out, "start my gaming setup").startswith("→ ifttt.trigger_gaming_setup")
         _reply_with(out, "ifttt", "game_routine",
                     "Starfall Drift patch 1.4 adds ray-traced reflections",
                     "Congratulations! You've fired the game_routine event")
@@ -85,6 +104,11 @@ def test_demo_runs_offline_and_shows_real_calls(tmp_path: Path) -> None:
     else:
         assert "ifttt: skipped, plugins/ifttt does not exist yet" in out
     if _present("discord"):
+        assert _decision(out, "send 'GG! Ranked queue in 5 minutes.' to discord").startswith(
+            '→ discord.send_message_to_discord_channel message="GG! Ranked queue in 5 minutes."')
+        assert _decision(out, "send my last screenshot to discord with the caption 'New "
+                         "personal best'").startswith(
+            '→ discord.send_latest_screenshot_to_discord_channel caption="New personal best"')
         _reply_with(out, "discord", "Sent")
         _reply_with(out, "discord", "Starfall Drift Screenshot")
         # ... and what the Discord stand-in accepted: the text, the upload, the webhook post.
@@ -95,6 +119,8 @@ def test_demo_runs_offline_and_shows_real_calls(tmp_path: Path) -> None:
     else:
         assert "discord: skipped, plugins/discord does not exist yet" in out
     if _present("gemini"):
+        assert _decision(out, "Hey gemini, when does Starfall Drift season 3 start?").startswith(
+            '→ gemini.query_gemini query="when does Starfall Drift season 3 start?"')
         # A grounded answer streamed in pieces, its sources listed, a follow-up, "done".
         first = _reply_with(out, "gemini", "**Starfall Drift season 3** starts on **12 December "
                             "2026**, together with patch 1.4", "**Sources**\n1. [Starfall Drift "
@@ -111,6 +137,12 @@ def test_demo_runs_offline_and_shows_real_calls(tmp_path: Path) -> None:
     else:
         assert "gemini: skipped, plugins/gemini does not exist yet" in out
     if _present("spotify"):
+        play = _decision(out, "play Boss Rush by Aurora Nine on spotify")
+        assert play.startswith("→ spotify.spotify_start_playback ")
+        assert 'name="Boss Rush"' in play and 'artist="Aurora Nine"' in play
+        for said in ("what's playing", "what's playing now?"):
+            assert _decision(out, said).startswith("→ spotify.spotify_get_currently_playing")
+        assert _decision(out, "pause the music").startswith("→ spotify.spotify_pause_playback")
         assert "spotify: signed in by a pre-written auth.json" in out
         _reply_with(out, "spotify", "Playing “Boss Rush” by Aurora Nine.")
         _reply_with(out, "spotify", "Now playing: “Boss Rush” by Aurora Nine from “Starfall Drift "
@@ -124,6 +156,10 @@ def test_demo_runs_offline_and_shows_real_calls(tmp_path: Path) -> None:
     else:
         assert "spotify: skipped, plugins/spotify does not exist yet" in out
     if _present("gpu"):
+        assert _decision(out, "what's my GPU status").startswith("→ gpu.get_gpu_status")
+        assert _decision(out, "set the GPU power limit to 250 watts").startswith(
+            "→ gpu.set_gpu_power_limit watts=250")
+        assert _decision(out, "yes").startswith("gpu> Done")  # the confirmation, not routed
         _reply_with(out, "gpu", "Fake NVIDIA GeForce RTX 4080", "Temperature: 54 °C",
                     "limit 320 W (allowed 150–360 W, default 320 W)")
         asked = _reply_with(out, "gpu", "I'll change GPU 0", "from 320 W to 250 W")
