@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +43,6 @@ ALLOWED_MENTIONS = {"parse": ["users"]}
 
 BOT_PORTAL = "https://discord.com/developers/applications"
 WEBHOOK_PLACE = "Server Settings > Integrations > Webhooks"
-_CHANNEL_URL = re.compile(r"/channels/(?:\d+|@me)/(\d+)/?$")
 
 
 class DiscordError(CommandError):
@@ -81,66 +79,24 @@ class Target:
             "Discord (through the webhook)"
 
 
-def not_set_up(config_path: str) -> str:
-    """The one setup sentence: both ways of connecting, with where to get the values."""
-    return (f"Discord is not set up yet: either create a bot at {BOT_PORTAL}, add it to your "
-            "server and put its token in bot_token and the channel's ID in channel_id, or create "
-            f"a webhook in Discord under {WEBHOOK_PLACE} and put its URL in webhook_url, in "
-            f"{config_path}.")
+def target_from_config(config: Any, webhook_secret: Callable[[str], str | None]) -> Target:
+    """The destination a checked config describes: the bot when it is set up, else the webhook.
 
-
-def target_from_config(config: Any, config_path: str) -> Target:
-    """The destination config.json describes: the bot when it is set up, else the webhook.
-
-    Raises:
-        DiscordError: Neither is set up, or a value cannot be right.
+    ``DiscordConfig.__post_init__`` has already refused a config with neither, or with
+    a value of the wrong shape (the SDK then runs its setup conversation), and tidied
+    ``bot_token`` and ``channel_id``.
     """
-    token = (config.bot_token or "").strip()
-    if token[:4].lower() == "bot ":  # pasted with the header's prefix
-        token = token[4:].strip()
-    channel = (config.channel_id or "").strip()
-    webhook = (config.webhook_url or "").strip()
+    token, channel = config.bot_token, config.channel_id
     if token and channel:
-        found = _CHANNEL_URL.search(channel)  # a pasted channel link works too
-        if found:
-            channel = found.group(1)
-        if not channel.isdigit():
-            raise DiscordError(
-                f"channel_id in {config_path} must be the channel's number (like "
-                f"123456789012345678), not {channel!r}: in Discord right-click the channel and "
-                "choose Copy Channel ID (turn on Developer Mode under User Settings > Advanced "
-                "first).")
         api_url = (config.api_url or "").strip().rstrip("/")
         return Target("bot", f"{api_url}/channels/{channel}/messages", params=[],
                       headers={"Authorization": f"Bot {token}", "User-Agent": USER_AGENT},
                       setting="api_url", channel_id=channel, token=token)
-    if webhook:
-        from urllib.parse import urlsplit
-
-        try:
-            parts = urlsplit(webhook)
-        except ValueError:
-            parts = None
-        segments = [s for s in (parts.path.split("/") if parts else []) if s]
-        if (parts is None or parts.scheme not in ("http", "https") or not parts.netloc
-                or "webhooks" not in segments or len(segments) < segments.index("webhooks") + 3):
-            raise DiscordError(
-                f"webhook_url in {config_path} is not a Discord webhook URL: copy it again "
-                f"from {WEBHOOK_PLACE} > your webhook > Copy Webhook URL.")
-        secret = segments[segments.index("webhooks") + 2]
-        return Target("webhook", webhook, params=[("wait", "true")], headers={},
-                      setting="webhook_url", channel_id="", token=secret)
-    if token:
-        raise DiscordError(
-            f"bot_token is set but channel_id is missing: in Discord right-click the channel, "
-            f"choose Copy Channel ID (turn on Developer Mode under User Settings > Advanced "
-            f"first) and put it in channel_id in {config_path}.")
-    if channel:
-        raise DiscordError(
-            f"channel_id is set but bot_token is missing: copy your bot's token from "
-            f"{BOT_PORTAL} (your application > Bot > Reset Token) into bot_token in "
-            f"{config_path}, or use a webhook_url instead.")
-    raise DiscordError(not_set_up(config_path))
+    secret = webhook_secret(config.webhook_url)
+    if secret is None:  # pragma: no cover - the config check refuses it first
+        raise DiscordError("webhook_url is not a Discord webhook URL.")
+    return Target("webhook", config.webhook_url, params=[("wait", "true")], headers={},
+                  setting="webhook_url", channel_id="", token=secret)
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:

@@ -10,10 +10,11 @@ plug-in answers ``initialize`` with the standard library alone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
-from gassist_sdk import Context, Plugin, setting
+from gassist_sdk import ConfigError, Context, Plugin, setting
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
     from discord_api import DiscordClient
 
 BOT_PORTAL = "https://discord.com/developers/applications"
+WEBHOOK_PLACE = "Server Settings > Integrations > Webhooks"
+COPY_CHANNEL_ID = ("in Discord right-click the channel and choose Copy Channel ID (turn on "
+                   "Developer Mode under User Settings > Advanced first)")
+_CHANNEL_URL = re.compile(r"/channels/(?:\d+|@me)/(\d+)/?$")
 
 
 @dataclass
@@ -45,14 +50,69 @@ class DiscordConfig:
     max_upload_mb: float = setting(10.0, description="Largest file to upload, in MB (Discord's "
                                    "limit is 10 MB unless your server allows more)")
 
+    def __post_init__(self) -> None:
+        """One way of posting must be complete, and its values must be of the right shape.
+
+        A ConfigError makes the SDK's setup conversation show the sentence and ask for
+        the fields it names; a pasted value that is still wrong is asked for again.
+        Values are tidied in place: a ``Bot `` prefix on the token, a channel link.
+        """
+        token = (self.bot_token or "").strip()
+        if token[:4].lower() == "bot ":  # pasted with the header's prefix
+            token = token[4:].strip()
+        channel = (self.channel_id or "").strip()
+        found = _CHANNEL_URL.search(channel)  # a pasted channel link works too
+        if found:
+            channel = found.group(1)
+        self.bot_token, self.channel_id = token, channel
+        self.webhook_url = (self.webhook_url or "").strip()
+        if token and channel:
+            if not channel.isdigit():
+                raise ConfigError(
+                    "channel_id must be the channel's number (like 123456789012345678), not "
+                    f"{channel!r}: {COPY_CHANNEL_ID}", fields=("channel_id",))
+            return
+        if self.webhook_url:
+            if webhook_secret(self.webhook_url) is None:
+                raise ConfigError(
+                    f"webhook_url is not a Discord webhook URL: copy it again from {WEBHOOK_PLACE}"
+                    " > your webhook > Copy Webhook URL", fields=("webhook_url",))
+            return
+        if token:
+            raise ConfigError(f"bot_token is set but channel_id is missing: {COPY_CHANNEL_ID}; "
+                              "or paste a webhook_url instead of the bot", fields=("channel_id",))
+        if channel:
+            raise ConfigError(
+                f"channel_id is set but bot_token is missing: copy your bot's token from "
+                f"{BOT_PORTAL} (your application > Bot > Reset Token); or paste a webhook_url "
+                "instead of the bot", fields=("bot_token",))
+        raise ConfigError("Discord is not set up yet: it needs either a channel's webhook_url, or "
+                          "a bot_token with the channel_id the bot posts in",
+                          fields=("webhook_url", "bot_token", "channel_id"))
+
+
+def webhook_secret(url: str) -> str | None:
+    """The token in a Discord webhook URL (``.../webhooks/<id>/<token>``); None if it is not one."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if (parts.scheme not in ("http", "https") or not parts.netloc or "webhooks" not in segments
+            or len(segments) < segments.index("webhooks") + 3):
+        return None
+    return segments[segments.index("webhooks") + 2]
+
 
 plugin = Plugin(
     "discord", version="1.0.0",
     description="Posts messages, G-Assist charts, ShadowPlay clips and screenshots to your "
                 "Discord channel.",
     config=DiscordConfig,
-    setup_help=f"Use a bot (create one at {BOT_PORTAL}) with a channel ID, or only a webhook "
-               "URL (Server Settings > Integrations > Webhooks).",
+    setup_help=f"Use a channel's webhook URL ({WEBHOOK_PLACE}), the quickest way, or a bot "
+               f"(create one at {BOT_PORTAL}) with the ID of the channel it posts in.",
 )
 
 Caption = Annotated[str | None, "Text to post with the file (optional)"]
@@ -119,7 +179,7 @@ def _send_latest(kind: CaptureKind, caption: str | None, ctx: Context) -> str:
 
     config: DiscordConfig = ctx.config
     parts = _parts((caption or "").strip(), "caption")  # a blank caption is no caption
-    with _client(ctx) as client:  # before searching: an unset plug-in says so first
+    with _client(ctx) as client:
         folders = expand_folders(config.capture_folders) or default_folders(kind)
         found = newest_capture(kind, folders)
         if found is None:
@@ -159,7 +219,7 @@ def _client(ctx: Context) -> DiscordClient:
     """The client for what config.json sets up (its secret registered for redaction)."""
     from discord_api import DiscordClient, target_from_config
 
-    target = target_from_config(ctx.config, str(plugin.config_path))
+    target = target_from_config(ctx.config, webhook_secret)
     plugin.redactor.add([target.token])  # a webhook's token is a part of its URL
     return DiscordClient(target)
 

@@ -188,11 +188,35 @@ def logged(server: HTTPServer, count: int, within: float = 20.0) -> None:
 # -- setup ------------------------------------------------------------------------------
 
 
-SETUP_SENTENCE = (
-    "Discord is not set up yet: either create a bot at https://discord.com/developers/"
-    "applications, add it to your server and put its token in bot_token and the channel's ID "
-    "in channel_id, or create a webhook in Discord under Server Settings > Integrations > "
-    "Webhooks and put its URL in webhook_url, in {path}.")
+SETUP_PROBLEM = ("Discord is not set up yet: it needs either a channel's webhook_url, or a "
+                 "bot_token with the channel_id the bot posts in")
+COPY_ID = ("in Discord right-click the channel and choose Copy Channel ID (turn on Developer "
+           "Mode under User Settings > Advanced first)")
+HALF_SETUPS = {
+    "no channel": ({"bot_token": BOT_TOKEN},
+                   f"bot_token is set but channel_id is missing: {COPY_ID}; or paste a "
+                   "webhook_url instead of the bot", ["channel_id"]),
+    "no token": ({"channel_id": CHANNEL},
+                 "channel_id is set but bot_token is missing: copy your bot's token from "
+                 "https://discord.com/developers/applications (your application > Bot > Reset "
+                 "Token); or paste a webhook_url instead of the bot", ["bot_token"]),
+    "channel name": ({"bot_token": BOT_TOKEN, "channel_id": "general"},
+                     "channel_id must be the channel's number (like 123456789012345678), not "
+                     f"'general': {COPY_ID}", ["channel_id"]),
+    "no scheme": ({"webhook_url": f"discord.com/api/webhooks/4242/{HOOK_TOKEN}"},
+                  "webhook_url is not a Discord webhook URL: copy it again from Server Settings > "
+                  "Integrations > Webhooks > your webhook > Copy Webhook URL", ["webhook_url"]),
+    "channel link": ({"webhook_url": "https://discord.com/channels/1/2"},
+                     "webhook_url is not a Discord webhook URL: copy it again from Server "
+                     "Settings > Integrations > Webhooks > your webhook > Copy Webhook URL",
+                     ["webhook_url"]),
+}
+
+
+def asked_for(reply: Any) -> list[str]:
+    """The settings a setup reply asks for, in order."""
+    needed = reply.text.split("Needed:\n", 1)[1].split("\n\n", 1)[0]
+    return [line.split("`")[1] for line in needed.splitlines()]
 
 
 @pytest.mark.parametrize("function, arguments", [
@@ -201,47 +225,72 @@ SETUP_SENTENCE = (
     ("send_latest_shadowplay_clip_to_discord_channel", {"caption": "gg"}),
     ("send_latest_screenshot_to_discord_channel", {}),
 ])
-def test_nothing_configured_gives_one_setup_sentence_with_both_ways(
+def test_nothing_configured_starts_setup_asking_for_either_way(
         config_file: Path, httpserver: HTTPServer, function: str,
         arguments: dict[str, Any]) -> None:
     result = call(config_file, {}, function, **arguments)
-    assert not result.success
-    assert result.text == SETUP_SENTENCE.format(path=config_file)
+    assert not result.success and result.keep_session
+    assert result.text.startswith("**discord needs to be set up first.**")
+    assert f"- {config_file}: {SETUP_PROBLEM}\n" in result.text
+    assert asked_for(result) == ["webhook_url", "bot_token", "channel_id"]
+    assert "https://discord.com/developers/applications" in result.text
+    assert "Server Settings > Integrations > Webhooks" in result.text
     assert not httpserver.log
 
 
-def test_no_config_file_at_all_is_the_same_sentence(config_file: Path) -> None:
+def test_pasting_a_webhook_url_saves_it_and_sends_the_message(
+        config_file: Path, httpserver: HTTPServer) -> None:
+    expect(httpserver, "webhook").respond_with_json(message_reply("gg"))
+    with PluginClient(discord.plugin) as client:
+        asked = client.call("send_message_to_discord_channel", message="gg")
+        assert asked.keep_session
+        done = client.input(f"webhook_url={httpserver.url_for(HOOK_PATH)}")
+    assert done.success and not done.keep_session
+    assert done.full_text == "Saved `webhook_url` to config.json.\n\nSent to Discord (through " \
+                             "the webhook)."
+    assert json.loads(config_file.read_text()) == {"webhook_url": httpserver.url_for(HOOK_PATH)}
+    (request,) = requests_seen(httpserver)
+    assert json_body(request)["content"] == "gg"
+    assert HOOK_TOKEN not in json.dumps(asked.messages + done.messages)
+
+
+def test_a_bot_token_alone_asks_only_for_the_channel_then_posts(
+        config_file: Path, httpserver: HTTPServer) -> None:
+    expect(httpserver, "bot").respond_with_json(message_reply("gg"))
+    write_config(config_file, {"api_url": httpserver.url_for("/api/v10")})
+    with PluginClient(discord.plugin) as client:
+        client.call("send_message_to_discord_channel", message="gg")
+        half = client.input(f"bot_token={BOT_TOKEN}")
+        assert half.keep_session and half.text.startswith("Saved `bot_token`.")
+        assert asked_for(half) == ["channel_id"]
+        assert "or paste a webhook_url instead of the bot" in half.text
+        wrong = client.input("general")  # the channel's name: asked again, not posted
+        assert wrong.keep_session and not httpserver.log
+        assert "channel_id must be the channel's number" in wrong.text
+        done = client.input(f"channel_id=https://discord.com/channels/998877/{CHANNEL}")
+    assert done.success
+    assert done.full_text.endswith(f"Sent to Discord channel {CHANNEL}.")
+    (request,) = requests_seen(httpserver)
+    assert request.path == BOT_PATH
+    assert_bot_headers(request)
+    assert BOT_TOKEN not in json.dumps(half.messages + wrong.messages + done.messages)
+
+
+def test_no_config_file_at_all_is_the_same_setup(config_file: Path) -> None:
     with PluginClient(discord.plugin) as client:
         result = client.call("send_message_to_discord_channel", message="hi")
-    assert result.text == SETUP_SENTENCE.format(path=config_file)
-    assert not result.keep_session
+    assert result.keep_session
+    assert f"- {config_file} does not exist yet\n- {config_file}: {SETUP_PROBLEM}\n" in result.text
 
 
-@pytest.mark.parametrize("config, sentence", [
-    ({"bot_token": BOT_TOKEN},
-     "bot_token is set but channel_id is missing: in Discord right-click the channel, choose "
-     "Copy Channel ID (turn on Developer Mode under User Settings > Advanced first) and put it "
-     "in channel_id in {path}."),
-    ({"channel_id": CHANNEL},
-     "channel_id is set but bot_token is missing: copy your bot's token from "
-     "https://discord.com/developers/applications (your application > Bot > Reset Token) into "
-     "bot_token in {path}, or use a webhook_url instead."),
-    ({"bot_token": BOT_TOKEN, "channel_id": "general"},
-     "channel_id in {path} must be the channel's number (like 123456789012345678), not "
-     "'general': in Discord right-click the channel and choose Copy Channel ID (turn on "
-     "Developer Mode under User Settings > Advanced first)."),
-    ({"webhook_url": f"discord.com/api/webhooks/4242/{HOOK_TOKEN}"},
-     "webhook_url in {path} is not a Discord webhook URL: copy it again from Server Settings > "
-     "Integrations > Webhooks > your webhook > Copy Webhook URL."),
-    ({"webhook_url": "https://discord.com/channels/1/2"},
-     "webhook_url in {path} is not a Discord webhook URL: copy it again from Server Settings > "
-     "Integrations > Webhooks > your webhook > Copy Webhook URL."),
-])
-def test_half_a_setup_says_what_is_missing(config_file: Path, httpserver: HTTPServer,
-                                           config: dict[str, Any], sentence: str) -> None:
+@pytest.mark.parametrize("config, problem, asked", HALF_SETUPS.values(), ids=list(HALF_SETUPS))
+def test_half_a_setup_or_a_bad_value_asks_for_that_setting(
+        config_file: Path, httpserver: HTTPServer, config: dict[str, Any], problem: str,
+        asked: list[str]) -> None:
     result = call(config_file, config, "send_message_to_discord_channel", message="hi")
-    assert not result.success
-    assert result.text == sentence.format(path=config_file)
+    assert not result.success and result.keep_session
+    assert f"- {config_file}: {problem}\n" in result.text
+    assert asked_for(result) == asked
     assert HOOK_TOKEN not in result.text and BOT_TOKEN not in result.text
     assert not httpserver.log
 
@@ -954,7 +1003,8 @@ def test_readme_has_setup_prompts_and_troubleshooting_for_every_reply(tmp_path: 
     prompts = text.split("## Example prompts", 1)[1].split("\n## ", 1)[0]
     assert len(re.findall(r'^- ".+"$', prompts, re.M)) >= 5
     replies = [
-        SETUP_SENTENCE.format(path=tmp_path / "config.json"),
+        SETUP_PROBLEM,
+        *(problem for _config, problem, _asked in HALF_SETUPS.values()),
         *FAILURES.values(),
         "Discord is rate-limiting this bot: wait 5 seconds and try again.",
         "Discord is rate-limiting this webhook: wait 62 seconds and try again.",

@@ -109,17 +109,30 @@ def test_webhook_and_bot_through_the_emulator(sample_copy: Any, run_sample: Any,
     assert BOT_TOKEN not in run.log_text() + run.replies()
 
 
-def test_unconfigured_plugin_says_how_to_set_it_up(sample_copy: Any, run_sample: Any) -> None:
+def test_unconfigured_plugin_asks_for_a_webhook_and_replays_the_call(
+        sample_copy: Any, run_sample: Any, httpserver: HTTPServer) -> None:
     folder = sample_copy("discord")
+    httpserver.expect_ordered_request(HOOK_PATH, method="POST",
+                                      query_string="wait=true").respond_with_json(REPLY)
     with run_sample(folder) as run:
-        reply = run.call("send_message_to_discord_channel", message="hi")
-    assert not reply.success
-    said = reply.text
-    assert said.startswith("Discord is not set up yet: either create a bot at "
-                           "https://discord.com/developers/applications")
-    assert "Server Settings > Integrations > Webhooks" in said
-    assert said.endswith(f"in {folder / 'config.json'}.")
+        asked = run.call("send_message_to_discord_channel", message="set up from chat")
+        done = run.input(f"webhook_url={httpserver.url_for(HOOK_PATH)}")
+    assert not asked.success and asked.keep_session
+    assert asked.text.startswith("**discord needs to be set up first.**")
+    assert (f"{folder / 'config.json'}: Discord is not set up yet: it needs either a channel's "
+            "webhook_url, or a bot_token with the channel_id the bot posts in") in asked.text
+    assert "https://discord.com/developers/applications" in asked.text
+    assert done.success, done.error
+    assert not done.keep_session
+    assert done.text == ("Saved `webhook_url` to config.json.\n\n"
+                         "Sent to Discord (through the webhook).")
+    httpserver.check_assertions()
+    (request,) = (r for r, _ in httpserver.log)
+    assert json.loads(request.get_data())["content"] == "set up from chat"
+    saved = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    assert saved == {"webhook_url": httpserver.url_for(HOOK_PATH)}
     assert "Traceback" not in run.log_text()
+    run.assert_never_shown(HOOK_TOKEN)
 
 
 def test_gassist_build_check_passes(sample_copy: Any, httpserver: HTTPServer,
