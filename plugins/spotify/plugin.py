@@ -220,7 +220,7 @@ def spotify_previous_track(ctx: Context) -> str:
     return _signed_in(ctx, spotify_previous_track, {}, run)
 
 
-@plugin.command(tags=("spotify", "shuffle", "shuffling", "stop shuffling", "in order"))
+@plugin.command(tags=("spotify", "shuffle", "shuffling"))
 def spotify_shuffle_playback(ctx: Context, state: bool) -> str:
     """Turn shuffle on or off on Spotify.
 
