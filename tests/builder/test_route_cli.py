@@ -276,3 +276,44 @@ def test_route_falls_back_to_the_offline_router_when_the_model_is_unreachable() 
     decision = json.loads(out)
     assert decision["router"].startswith("offline (llm")
     assert (decision["function"], decision["arguments"]) == ("count_to", {"number": 3})
+
+
+@pytest.mark.parametrize(("router", "shown"), [
+    ("offline", "(confidence 0.90, offline router)"),
+    ("llm", "(confidence 0.90, llm router)"),
+    ("offline (llm timed out)", "(confidence 0.90, offline router — llm timed out)"),
+])
+def test_the_router_and_its_note_read_as_words(router: str, shown: str) -> None:
+    import io
+
+    from gassist_build.cli.route import describe_decision
+    from gassist_build.host.router import Decision
+    from rich.console import Console
+
+    out = io.StringIO()
+    describe_decision(Console(file=out, width=200, color_system=None),
+                      Decision("call", "gpu", "list_gpus", {}, 0.9, "why", router=router))
+    assert out.getvalue().splitlines()[0] == f"→ gpu.list_gpus   {shown}"
+
+
+@pytest.mark.parametrize(("said", "kind", "call"), [
+    # Sentences that are not about the samples, or not clear enough to change a GPU's
+    # settings, call nothing.
+    ("order me a pizza", "no_match", None),
+    ("how do I reset my password", "no_match", None),
+    ("unlock my phone", "no_match", None),
+    ("Hey gpu, reset", "no_match", None),
+    # An optional "which GPU" takes a value after a cue only.
+    ("lock the GPU clock between 1200 and 1800 MHz", "call",
+     ("gpu", "lock_gpu_clocks", {"min_mhz": 1200, "max_mhz": 1800})),
+    ("set the fan to 70% on the 4090", "call",
+     ("gpu", "set_gpu_fan_speed", {"percent": 70, "gpu": "4090"})),
+    ("reset the gpu clocks", "call", ("gpu", "reset_gpu_clocks", {})),
+])
+def test_route_on_the_samples(said: str, kind: str, call: tuple[str, str, dict] | None) -> None:
+    code, out = run("route", str(PLUGINS), said, "--json")
+    decision = json.loads(out)
+    assert decision["kind"] == kind, decision["explanation"]
+    assert code == (0 if kind == "call" else 1)
+    if call is not None:
+        assert (decision["plugin"], decision["function"], decision["arguments"]) == call

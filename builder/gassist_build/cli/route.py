@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -76,9 +77,17 @@ def _arguments_text(arguments: dict[str, Any]) -> str:
     return " ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in arguments.items())
 
 
+def _router_text(router: str) -> str:
+    # "offline (llm timed out)" -> "offline router — llm timed out"
+    match = re.fullmatch(r"(.+?)\s*\((.+)\)", router.strip())
+    if match is None:
+        return f"{router} router"
+    return f"{match.group(1)} router — {match.group(2)}"
+
+
 def describe_decision(console: Console, decision: Decision) -> None:
     """Print a decision the way ``chat`` and ``route`` show it (what, how sure, why)."""
-    tail = f"  (confidence {decision.confidence:.2f}, {decision.router} router)"
+    tail = f"  (confidence {decision.confidence:.2f}, {_router_text(decision.router)})"
     if decision.kind == "call":
         line = f"→ {decision.plugin}.{decision.function} {_arguments_text(decision.arguments)}"
         console.print(Text(line.rstrip(), style="bold green"), Text(tail, style="dim"))

@@ -27,8 +27,18 @@ How it decides, in order:
    with the invocation and the function's own words trimmed from both ends
    (a parameter described as "in the user's words" gets the whole rest).
    Optional text parameters take that rest only when it looks like a name
-   (capitalised, a number or quoted), so "how hot is my gpu" passes no ``gpu``.
-4. :func:`~.router.clarify_or_call` checks the arguments against the schema:
+   (capitalised, a number or quoted), so "how hot is my gpu" passes no ``gpu``;
+   an optional one described as "Which ..." (a selector: which GPU) never takes
+   the rest, only a name or number after a cue ("on GPU 1", "for the 4080").
+   A value after a cue ends where another argument begins. For a list
+   parameter, a sentence of its own that is a list ("... live? check ninja,
+   shroud") is preferred over the question before it.
+4. A function tagged ``write`` or ``dangerous`` (:data:`STATE_TAGS`: it changes
+   real state) is chosen only with a clear lead: two of its own words said, a
+   score of :data:`WRITE_MIN_SCORE` and :data:`WRITE_MARGIN` over the next
+   function; otherwise ``no_match`` with the candidates ("reset", "unlock my
+   phone").
+5. :func:`~.router.clarify_or_call` checks the arguments against the schema:
    a missing or invalid required argument becomes a clarifying question.
 
 Limits: one call per utterance; no pronouns or follow-ups from the history
@@ -56,12 +66,20 @@ from .router import (
 )
 from .spec import FunctionSpec, PluginSpec
 
-__all__ = ["MIN_SCORE", "OfflineRouter", "answer_clarification", "extract_arguments", "stem",
+__all__ = ["MIN_SCORE", "STATE_TAGS", "WRITE_MARGIN", "WRITE_MIN_SCORE", "WRITE_MIN_WORDS",
+           "OfflineRouter", "answer_clarification", "extract_arguments", "stem",
            "tokens"]
 
 # A best score below this is "no match" (BM25 units: about one distinctive word of a
 # function, or two common ones).
 MIN_SCORE = 2.0
+# A function tagged one of these changes real state (clocks, fans, messages sent): it is
+# chosen only with a clear lead - at least WRITE_MIN_WORDS of its own words said, a score
+# of WRITE_MIN_SCORE and WRITE_MARGIN (a share of its score) over the next function.
+STATE_TAGS = frozenset({"write", "dangerous"})
+WRITE_MIN_WORDS = 2
+WRITE_MIN_SCORE = 3 * MIN_SCORE
+WRITE_MARGIN = 0.1
 
 _STOP_TEXT = """
 a an the of to for in on at by with from and or but is are was were be been am do does did
@@ -344,7 +362,15 @@ def _cues(name: str, prop: dict[str, Any]) -> list[str]:
     head = name.split("_")[0].lower()
     if len(head) > 2 and head not in cues:
         cues.append(head)
+    if _is_selector(prop):  # "on GPU 1", "for the 4080"
+        cues.extend(w for w in ("on", "for") if w not in cues)
     return cues
+
+
+def _is_selector(prop: dict[str, Any]) -> bool:
+    # "Which GPU: its number or part of its name": an optional parameter that narrows
+    # where the function acts. It takes a value only after a cue, never the rest.
+    return bool(re.match(r"\s*which\b", str(prop.get("description") or ""), re.IGNORECASE))
 
 
 def _runs_to_the_end(name: str, prop: dict[str, Any]) -> bool:
@@ -550,7 +576,9 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
                 if quote is not None:
                     value, end = quote[0], quote[2]
                 else:
-                    rest = text[start:]
+                    # a value ends where another argument begins ("GPU clock between 1200")
+                    rest = text[start:min((s for s, _ in used if s >= start),
+                                          default=len(text))]
                     if _runs_to_the_end(name, props[name]):
                         # "saying what a play": a message keeps its first words
                         value = _trim(rest, vocab, leading=False)
@@ -566,9 +594,10 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
                         for t in tokens(value)):
                     continue  # "gpu temp": a word of the function, not a value
                 if props[name].get("type") != "array" and name not in function.required \
-                        and not _looks_like_a_name(value) and cue in ("for", "in", "to", "of",
-                                                                      "from", "with"):
-                    continue
+                        and not _looks_like_a_name(value) and (
+                            cue in ("for", "in", "to", "of", "from", "with", "on")
+                            or _is_selector(props[name])):
+                    continue  # "gpu status for gaming", "the GPU clock between ..."
                 args[name] = _split_list(value) if props[name].get("type") == "array" else value
                 used.append((match.start(), end))
                 notes.append(f"{name}={value!r} after {cue!r}")
@@ -588,7 +617,7 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
 
     # 5. The rest of the utterance, for the main text parameter still empty.
     main = next((n for n in texts if n not in args and n in function.required), None)
-    if main is None and texts and texts[0] not in args:
+    if main is None and texts and texts[0] not in args and not _is_selector(props[texts[0]]):
         main = texts[0]  # the first text parameter is the function's main one
     if main is not None:
         if _is_free_text(props[main]):
@@ -604,6 +633,12 @@ def extract_arguments(utterance: str, plugin: PluginSpec, function: FunctionSpec
                 pieces.append(text[last:start])
                 last = max(last, end)
             pieces.append(text[last:])
+            if props[main].get("type") == "array":
+                # "is anyone I follow live? check ninja, shroud": a sentence of its own that
+                # is a list holds the names; the question before it does not.
+                pieces = [s for p in pieces for s in re.split(r"[?!.;:]+(?:\s+|$)", p)]
+                lists = [p for p in pieces if len(_split_list(_trim(p, vocab))) > 1]
+                pieces = lists or pieces
             longest = max((p for p in pieces), key=lambda p: len(_trim(p, vocab)), default="")
             value = _trim(longest, vocab)
             value = _TIME_WORDS.sub("", value).strip(" ,;:?!.")
@@ -736,12 +771,43 @@ class OfflineRouter:
                    f"{', '.join(repr(m) for m in matched) or 'its tags'} (score {best:.1f},"
                    f" chosen over {scored[0][1].function.name} {scored[0][0]:.1f}"
                    " because its arguments fit the sentence)")
+        unclear = self._unclear_change(text, top, best, query_set, scored, reranked)
+        if unclear is not None:
+            return no_match(unclear, candidates, router=self.name, confidence=0.25)
         arguments, notes = extracted.get(id(top)) or extract_arguments(text, top.plugin,
                                                                         top.function)
         if notes:
             why += "; " + "; ".join(notes)
         return clarify_or_call(top.plugin, top.function, arguments, confidence, why,
                                candidates, router=self.name)
+
+
+    @staticmethod
+    def _unclear_change(text: str, top: _Doc, best: float, query_set: set[str],
+                        scored: list[tuple[float, _Doc]],
+                        reranked: list[tuple[float, float, _Doc]]) -> str | None:
+        """Why ``top`` (a function that changes state) is not clear enough, or None."""
+        tags = STATE_TAGS.intersection(t.lower() for t in top.function.tags)
+        if not tags:
+            return None
+        name = f"{top.plugin.name}.{top.function.name}"
+        said = sorted(t for t in query_set if t in top.core or any(
+            stem(a) in top.core for a in _SYNONYMS.get(t, ())))
+        # The next function, by the reranked score where it was reranked (arguments that
+        # fit count), else by its plain score.
+        fit = {id(doc): value for value, _, doc in reranked}
+        mine = fit.get(id(top), best)
+        others = [(fit.get(id(doc), score), doc) for score, doc in scored if doc is not top]
+        second, other = max(others, key=lambda item: item[0], default=(0.0, None))
+        head = f"{name} changes settings (tagged {sorted(tags)[0]})"
+        if len(said) < WRITE_MIN_WORDS or best < WRITE_MIN_SCORE:
+            words = ", ".join(repr(w) for w in _said(text, set(said))) or "none"
+            return (f"{head} and too few of its words were said ({words}, score {best:.1f});"
+                    " say what to change")
+        if other is not None and mine - second < WRITE_MARGIN * mine:
+            return (f"{head} but {other.plugin.name}.{other.function.name} fits almost as"
+                    f" well ({mine:.1f} vs {second:.1f}); say which")
+        return None
 
 
 def _said(text: str, terms: set[str]) -> list[str]:

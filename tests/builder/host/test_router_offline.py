@@ -320,3 +320,93 @@ def test_two_plugins_that_fit_equally_ask_to_be_named() -> None:
     assert (named.kind, named.plugin, named.function) == ("call", "music2", "pause")
     # the plug-in's name anywhere in the sentence settles it too
     assert OfflineRouter().route("pause music2", [MUSIC, twin]).plugin == "music2"
+
+
+_WHICH = {"type": "string", "description": "Which GPU: its number or part of its name"}
+TUNER = make_plugin(
+    "tuner", "Shows GPU status and changes the GPU's clocks and defaults.",
+    fn("tuner_status", "Show the GPU's temperature, clocks, fans and power.",
+       ["gpu", "status", "temperature", "clocks", "fans"],
+       {"gpu": {**_WHICH, "description": _WHICH["description"] + "; all GPUs when omitted"}}),
+    fn("lock_gpu_clocks", "Lock the GPU graphics clock into a range in MHz.",
+       ["gpu", "clocks", "lock", "write"],
+       {"min_mhz": {"type": "integer", "description": "Lowest clock in MHz"},
+        "max_mhz": {"type": "integer", "description": "Highest clock in MHz"}, "gpu": _WHICH},
+       ["min_mhz", "max_mhz"]),
+    fn("reset_gpu_clocks", "Unlock the GPU clocks back to normal.",
+       ["gpu", "clocks", "unlock", "reset", "write"], {"gpu": _WHICH}),
+    fn("restore_gpu_defaults", "Restore the GPU's default fans, clocks and power limit.",
+       ["gpu", "restore", "defaults", "reset", "dangerous"], {"gpu": _WHICH}),
+)
+
+# CARD's functions take "Which GPU" too; TUNER stands in for it here.
+TUNED = [p for p in ALL if p is not CARD] + [TUNER]
+
+SELECTORS = [
+    # An optional "Which GPU" parameter takes a value only after a cue, never the rest of
+    # the sentence ("clock between 1200 and 1800 MHz" is no GPU).
+    ("lock the GPU clock between 1200 and 1800 MHz", "lock_gpu_clocks",
+     {"min_mhz": 1200, "max_mhz": 1800}),
+    ("lock the clocks between 1200 and 1800 MHz on GPU 1", "lock_gpu_clocks",
+     {"min_mhz": 1200, "max_mhz": 1800, "gpu": "1"}),
+    ("lock the GPU clocks between 1200 and 1800 MHz for the 4080", "lock_gpu_clocks",
+     {"min_mhz": 1200, "max_mhz": 1800, "gpu": "4080"}),
+    ("show the temperature on the RTX 4090", "tuner_status", {"gpu": "RTX 4090"}),
+    ("how hot is my gpu", "tuner_status", {}),
+    ("is my GPU hot", "tuner_status", {}),
+    ("gpu status for gaming", "tuner_status", {}),
+]
+
+
+@pytest.mark.parametrize(("said", "function", "arguments"), SELECTORS)
+def test_an_optional_which_parameter_needs_a_cue(said: str, function: str,
+                                                  arguments: dict[str, Any]) -> None:
+    decision = OfflineRouter().route(said, TUNED)
+    assert (decision.kind, decision.plugin, decision.function) == ("call", "tuner", function), \
+        decision.explanation
+    assert decision.arguments == arguments, decision.explanation
+
+
+WRITES = [
+    # (said, the call, or None for no match): a function tagged write/dangerous changes real
+    # state, so one shared word or a near tie is not enough.
+    ("reset", None),
+    ("how do I reset my password", None),
+    ("unlock my phone", None),
+    ("lock my screen", None),
+    ("restore my browser tabs", None),
+    ("Hey tuner, reset", None),          # reset the clocks or restore everything?
+    ("reset the gpu clocks", "reset_gpu_clocks"),
+    ("unlock the gpu clocks", "reset_gpu_clocks"),
+    ("restore the gpu defaults", "restore_gpu_defaults"),
+    ("hey tuner, restore the defaults", "restore_gpu_defaults"),
+]
+
+
+@pytest.mark.parametrize(("said", "function"), WRITES)
+def test_a_function_that_changes_state_needs_a_clear_lead(said: str,
+                                                          function: str | None) -> None:
+    decision = OfflineRouter().route(said, TUNED)
+    if function is None:
+        assert decision.kind == "no_match", decision.explanation
+        assert decision.candidates and decision.candidates[0].plugin == "tuner"
+        assert "changes" in decision.explanation
+    else:
+        assert (decision.kind, decision.function) == ("call", function), decision.explanation
+
+
+LISTS = [
+    # A list of names after the sentence that asked: the names, not the question.
+    ("is anyone I follow live? check ninja, shroud", {"username": ["ninja", "shroud"]}),
+    ("who's live: xqc, lirik and summit1g", {"username": ["xqc", "lirik", "summit1g"]}),
+    ("are xqc and shroud live", {"username": ["xqc", "shroud"]}),
+    ("is ninja live?", {"username": ["ninja"]}),
+]
+
+
+@pytest.mark.parametrize(("said", "arguments"), LISTS)
+def test_a_list_of_names_in_its_own_sentence_is_the_list(said: str,
+                                                         arguments: dict[str, Any]) -> None:
+    decision = OfflineRouter().route(said, ALL)
+    assert (decision.kind, decision.function, decision.arguments) == (
+        "call", "check_live", arguments), decision.explanation
