@@ -23,8 +23,8 @@ for _path in (os.path.join(_HERE, "libs"), _HERE):  # a built folder carries lib
 
 from backend import GpuError, NoDriver, ReadOnlyBackend  # noqa: E402
 from gassist_sdk import CommandError  # noqa: E402
+from gpu_core import NO_DRIVER, list_text, status_text  # noqa: E402
 from nvml_backend import NvmlBackend  # noqa: E402
-from plugin import NO_DRIVER, list_text, status_text  # noqa: E402
 
 
 def main() -> int:

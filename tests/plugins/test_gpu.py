@@ -27,9 +27,10 @@ from gassist_sdk.testing import PluginClient
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "plugins" / "gpu"
-MODULES = ("plugin.py", "backend.py", "fake_backend.py", "nvml_backend.py", "check_real_gpu.py",
-           "manifest.json")
-LOCAL_MODULES = ("backend", "fake_backend", "nvml_backend", "plugin", "check_real_gpu")
+MODULES = ("plugin.py", "gpu_core.py", "backend.py", "fake_backend.py", "nvml_backend.py",
+           "check_real_gpu.py", "manifest.json")
+LOCAL_MODULES = ("backend", "fake_backend", "nvml_backend", "plugin", "gpu_core",
+                 "check_real_gpu")
 WRITES = ("set_gpu_power_limit", "lock_gpu_clocks", "reset_gpu_clocks", "set_gpu_fan_speed",
           "restore_gpu_defaults")
 
@@ -122,7 +123,7 @@ class Gpu(SimpleNamespace):
 
     @property
     def fake(self) -> Any:
-        return list(self.module._backends.values())[-1]  # the latest scenario
+        return list(sys.modules["gpu_core"]._backends.values())[-1]  # the latest scenario
 
     @property
     def writes(self) -> list[dict[str, Any]]:
@@ -951,7 +952,7 @@ def test_an_edited_scenario_file_starts_a_fresh_fake(gpu: Gpu, client: PluginCli
     gpu.configure(geforce(temperature_c=75))
     status = client.call("get_gpu_status").text
     assert "- Temperature: 75 °C" in status and "limit 320 W" in status
-    assert len(gpu.module._backends) == 1
+    assert len(sys.modules["gpu_core"]._backends) == 1
 
 
 def test_restore_skips_what_the_board_does_not_offer_and_still_succeeds(
