@@ -22,6 +22,8 @@ What it does for every request:
   it); other answers to a POST could mean it was acted on, so it is never re-sent;
 * a time budget (25 s by default, under the engine's 30 s call limit): a retry that
   could not finish within it is not made, and the last answer is reported instead;
+* an optional deadline for a whole command (:func:`deadline`, or
+  ``with api.deadline(25):``): every request inside shares the time that is left;
 * every failure raised as :class:`ServiceError`, a :class:`~gassist_sdk.CommandError`
   whose message is one short sentence for the user. The sentence names the service
   and at most the host, never a path or query (IFTTT and Discord put keys there),
@@ -32,23 +34,73 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from importlib import import_module
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._errors import CommandError
 
-__all__ = ["RETRY_STATUSES", "ServiceClient", "ServiceError"]
+__all__ = ["COMMAND_SECONDS", "RETRY_STATUSES", "ServiceClient", "ServiceError", "deadline",
+           "time_left"]
 
 # Answers worth asking again: rate limited, or the service failing for a moment.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 _DETAIL_KEYS = ("message", "error_description", "error", "detail", "reason")
 _DETAIL_MAX = 160
+#: Seconds a command may spend on web services by default: the engine stops a call at 30 s.
+COMMAND_SECONDS = 25.0
 
 # The request being made on this thread, so the Retry object (shared by every
-# request of a session) can see its deadline.
+# request of a session) can see its deadline; and the command's deadline, if any.
 _current = threading.local()
+
+
+def _now() -> float:
+    """The clock every budget and deadline is kept on (a module function tests can move)."""
+    return time.monotonic()
+
+
+class _Deadline(NamedTuple):
+    end: float
+    seconds: float
+    message: str | None
+    min_left: float
+
+
+@contextmanager
+def deadline(seconds: float = COMMAND_SECONDS, *, message: str | None = None,
+             min_left: float = 1.0) -> Iterator[None]:
+    """Let every request made on this thread inside the block share ``seconds`` in all.
+
+    Each request's budget becomes ``min(budget, time left)`` and its connect and read
+    timeouts are cut to the time left; a request with less than ``min_left`` seconds
+    left is not started and raises :class:`ServiceError` (``kind="timeout"``) with
+    ``message``, or a sentence saying the time ran out. Deadlines nest: an inner one
+    never extends an outer one. Thread-local: other threads are not affected.
+
+    Args:
+        seconds: The time for everything inside the block.
+        message: The sentence for a request that cannot start in time.
+        min_left: The least time a request needs to be worth starting.
+    """
+    outer: _Deadline | None = getattr(_current, "command", None)
+    end = _now() + seconds
+    if outer is not None:
+        end = min(end, outer.end)
+        message = message if message is not None else outer.message
+    _current.command = _Deadline(end, seconds, message, min_left)
+    try:
+        yield
+    finally:
+        _current.command = outer
+
+
+def time_left() -> float | None:
+    """Seconds left of this thread's :func:`deadline`; None outside one."""
+    current: _Deadline | None = getattr(_current, "command", None)
+    return None if current is None else max(0.0, current.end - _now())
 
 
 class ServiceError(CommandError):
@@ -107,9 +159,9 @@ def _retry_class() -> Any:
                     wait = None
             if wait is None:
                 wait = self.get_backoff_time()
-            deadline = getattr(_current, "deadline", None)
+            end = getattr(_current, "deadline", None)
             read = getattr(_current, "read_timeout", 0.0)
-            if deadline is not None and time.monotonic() + wait + read > deadline:
+            if end is not None and _now() + wait + read > end:
                 raise _OutOfBudget(response, wait)
             if wait > 0:
                 time.sleep(wait)
@@ -276,6 +328,28 @@ class ServiceClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def deadline(self, seconds: float = COMMAND_SECONDS, *, message: str | None = None,
+                 min_left: float = 1.0) -> Any:
+        """:func:`deadline` as a method: ``with api.deadline(25): ...``.
+
+        It covers every request made on this thread inside the block, this client's
+        and any other's.
+        """
+        return deadline(seconds, message=message, min_left=min_left)
+
+    def _within_deadline(self, connect: float, read: float) -> tuple[float, float, float]:
+        """``(connect, read, budget)`` cut to the command's time left; raises when none is."""
+        current: _Deadline | None = getattr(_current, "command", None)
+        if current is None:
+            return connect, read, self.budget
+        left = current.end - _now()
+        if left < current.min_left:
+            raise ServiceError(current.message or (
+                f"There was no time left to ask {self.service}: this command may take "
+                f"{_seconds(current.seconds)} seconds in all; try again in a moment."),
+                kind="timeout")
+        return min(connect, left), min(read, left), min(self.budget, left)
+
     # -- requests -----------------------------------------------------------------------
 
     def request(self, method: str, path: str = "", *, params: Any = None,
@@ -284,18 +358,22 @@ class ServiceClient:
                 timeout: tuple[float, float] | None = None) -> Any:
         """Make a request; returns the ``requests.Response`` for a 2xx answer.
 
+        Inside a :func:`deadline` the timeouts and the budget are cut to the time left.
+
         Args:
             ok: More statuses to return rather than raise (``ok=(404,)`` to read a 404).
             timeout: Connect and read timeouts for this request.
 
         Raises:
-            ServiceError: No answer, or an answer that is not 2xx and not in ``ok``.
+            ServiceError: No answer, an answer that is not 2xx and not in ``ok``, or
+                (``kind="timeout"``) no time left in the :func:`deadline`.
         """
         url = self.url(path)
         connect, read = timeout or self.timeout
+        connect, read, budget = self._within_deadline(connect, read)
         session = self.session
         requests = import_module("requests")
-        _current.deadline = time.monotonic() + self.budget
+        _current.deadline = _now() + budget
         _current.read_timeout = read
         started = time.monotonic()
         try:

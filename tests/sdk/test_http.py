@@ -12,8 +12,8 @@ import sys
 import time
 
 import pytest
-from gassist_sdk import CommandError, Plugin
-from gassist_sdk.http import ServiceClient, ServiceError
+from gassist_sdk import CommandError, Plugin, http
+from gassist_sdk.http import ServiceClient, ServiceError, deadline, time_left
 from gassist_sdk.testing import PluginClient
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -152,6 +152,105 @@ def test_a_slow_answer_is_a_timeout_sentence(httpserver: HTTPServer) -> None:
     assert caught.value.kind == "timeout"
     assert str(caught.value) == "Demo did not answer within 0.3 seconds; try again in a moment."
     assert len(httpserver.log) <= 1  # a read timeout is not retried
+
+
+# -- a deadline for a whole command ----------------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The deadline clock, moved on by the fake service instead of by waiting."""
+    now = [1000.0]
+    monkeypatch.setattr(http, "_now", lambda: now[0])
+    return now
+
+
+def taking(clock: list[float], seconds: float, status: int = 200,
+           headers: dict[str, str] | None = None) -> object:
+    def answer(request: Request) -> Response:
+        clock[0] += seconds
+        return Response("{}", status=status, headers=headers, content_type="application/json")
+
+    return answer
+
+
+def served(server: HTTPServer, path: str) -> int:
+    """Requests for ``path`` (a slow handler of an earlier test may still log its own)."""
+    return sum(request.path == path for request, _ in server.log)
+
+
+def test_requests_inside_a_deadline_share_it_and_one_without_time_is_not_sent(
+        httpserver: HTTPServer, clock: list[float]) -> None:
+    httpserver.expect_request("/v1/fifteen").respond_with_handler(taking(clock, 15))
+    api = client_for(httpserver)
+    with api.deadline(25):
+        assert time_left() == 25
+        api.get_json("/fifteen")
+        assert time_left() == 10
+        api.get_json("/fifteen")
+        with pytest.raises(ServiceError) as caught:
+            api.get_json("/fifteen")
+    assert served(httpserver, "/v1/fifteen") == 2
+    assert caught.value.kind == "timeout" and caught.value.status is None
+    assert str(caught.value) == ("There was no time left to ask Demo: this command may take 25 "
+                                 "seconds in all; try again in a moment.")
+    assert time_left() is None
+    api.get_json("/fifteen")  # outside the block nothing is cut
+    assert served(httpserver, "/v1/fifteen") == 3
+
+
+def test_a_deadline_cuts_the_timeouts_to_the_time_left(httpserver: HTTPServer) -> None:
+    def slow(request: Request) -> Response:
+        time.sleep(1.0)
+        return Response("late")
+
+    httpserver.expect_request("/v1/slower").respond_with_handler(slow)
+    api = client_for(httpserver, timeout=(2.0, 10.0))
+    started = time.monotonic()
+    with deadline(0.4, min_left=0.1), pytest.raises(ServiceError) as caught:
+        api.get_json("/slower")
+    assert time.monotonic() - started < 0.9
+    assert caught.value.kind == "timeout"
+    assert str(caught.value) == "Demo did not answer within 0.4 seconds; try again in a moment."
+
+
+def test_a_deadline_cuts_the_retry_budget(httpserver: HTTPServer, clock: list[float]) -> None:
+    # 20 s of the 25 spent: a retry after the 10 s Retry-After would end past the deadline.
+    httpserver.expect_request("/v1/busy-now").respond_with_handler(
+        taking(clock, 20, status=503, headers={"Retry-After": "10"}))
+    api = client_for(httpserver, timeout=(1.0, 1.0), budget=60.0)
+    with deadline(25), pytest.raises(ServiceError) as caught:
+        api.get_json("/busy-now")
+    assert served(httpserver, "/v1/busy-now") == 1
+    assert caught.value.kind == "server" and caught.value.retry_after == 10
+
+
+def test_deadlines_nest_and_an_inner_one_never_extends_the_outer(
+        httpserver: HTTPServer, clock: list[float]) -> None:
+    httpserver.expect_request("/v1/x").respond_with_handler(taking(clock, 8))
+    api = client_for(httpserver)
+    other = ServiceClient("Other", httpserver.url_for("/v1"))
+    with deadline(10, message="Out of time for this command."):
+        with deadline(60):
+            assert time_left() == 10
+            api.get_json("/x")
+        assert time_left() == 2
+        with deadline(60, min_left=3), pytest.raises(ServiceError) as caught:
+            other.get_json("/x")  # every client on the thread shares the deadline
+        assert str(caught.value) == "Out of time for this command."  # the outer's sentence
+        assert time_left() == 2
+    assert time_left() is None
+
+
+def test_a_deadline_is_per_thread(clock: list[float]) -> None:
+    import threading
+
+    seen: list[float | None] = []
+    with deadline(5):
+        worker = threading.Thread(target=lambda: seen.append(time_left()))
+        worker.start()
+        worker.join()
+    assert seen == [None]
 
 
 def test_a_refused_connection_names_the_host_and_the_setting() -> None:
