@@ -144,9 +144,10 @@ def too_big(path: Path, size: int, limit_mb: float) -> str | None:
 class DiscordClient:
     """Sends messages and files to one :class:`Target`.
 
-    One client serves one command: every POST it makes, and the wait after a 429,
-    fit in :data:`BUDGET` seconds from its creation, so a slow Discord cannot push a
-    long message in parts (or a retried upload) past the engine's 30 s call limit.
+    One client serves one command: used as a context manager, every POST it makes,
+    and the wait after a 429, fit in :data:`BUDGET` seconds (the SDK's per-command
+    deadline), so a slow Discord cannot push a long message in parts (or a retried
+    upload) past the engine's 30 s call limit.
 
     Args:
         target: Where to post.
@@ -154,11 +155,13 @@ class DiscordClient:
     """
 
     def __init__(self, target: Target, *, sleep: Callable[[float], None] | None = None) -> None:
+        from contextlib import ExitStack
+
         from gassist_sdk.http import ServiceClient
 
         self.target = target
         self._sleep = sleep or _wait
-        self._deadline = _now() + BUDGET
+        self._limit = ExitStack()
         # retries=0: the one retry after a 429 is ours, so it can honour Discord's
         # JSON retry_after as well as the header; other POSTs are never re-sent.
         self._api = ServiceClient("Discord", target.url, setting=target.setting,
@@ -170,9 +173,13 @@ class DiscordClient:
         self._api.close()
 
     def __enter__(self) -> DiscordClient:
+        from gassist_sdk.http import deadline
+
+        self._limit.enter_context(deadline(BUDGET, message=OUT_OF_TIME, min_left=MIN_ATTEMPT))
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._limit.close()
         self.close()
 
     def send_text(self, content: str) -> dict[str, Any]:
@@ -205,22 +212,19 @@ class DiscordClient:
 
     def _post(self, body: Callable[[], dict[str, Any]], upload: Path | None = None
               ) -> dict[str, Any]:
-        from gassist_sdk.http import ServiceError
+        from gassist_sdk.http import ServiceError, time_left
 
         for attempt in (1, 2):
-            left = self._deadline - _now()
-            if left < MIN_ATTEMPT:
-                raise DiscordError(OUT_OF_TIME)
-            timeout = (min(TIMEOUT[0], left), min(TIMEOUT[1], left))
-            try:
+            try:  # inside the deadline: with too little time left this raises OUT_OF_TIME
                 response = self._api.request("POST", self.target.url, params=self.target.params,
-                                             timeout=timeout, **body())
+                                             **body())
                 break
             except ServiceError as error:
                 wait = retry_after(error)
+                left = time_left()
                 if (error.kind == "rate_limited" and attempt == 1 and wait is not None
                         and wait <= MAX_WAIT
-                        and self._deadline - _now() - wait >= MIN_ATTEMPT):
+                        and (left is None or left - wait >= MIN_ATTEMPT)):
                     self._sleep(wait)
                     continue
                 raise DiscordError(self.explain(error, upload, wait)) from None
@@ -279,11 +283,6 @@ class DiscordClient:
             detail = _discord_detail(error.response)
             return f"Discord refused the message (HTTP {status}{': ' + detail if detail else ''})."
         return str(error)  # timeout, unreachable, 5xx: the SDK's sentences name only the host
-
-
-def _now() -> float:
-    """The clock the time limit is kept on (a module function, so tests can move it)."""
-    return time.monotonic()
 
 
 def _wait(seconds: float) -> None:

@@ -34,10 +34,10 @@ _KEY = re.compile(r"[A-Za-z0-9_-]{6,200}")
 _USE_URL = re.compile(r"/use/([A-Za-z0-9_-]+)/?\s*$")
 _KEY_IN_PATH = re.compile(r"(/with/key/)[^\s/?#\"']+")
 _REPLY_LIMIT = 300
-# Connect and read timeouts, and the most one trigger may take with its retry: with the
-# news feeds' 10 s (news.FEEDS_BUDGET) it stays inside the engine's 30 s call limit.
+# Connect and read timeouts; and the most one command may take in all (the news feeds'
+# 10 s, news.FEEDS_BUDGET, included), inside the engine's 30 s call limit.
 TIMEOUT = (3.05, 10.0)
-BUDGET = 15.0
+COMMAND_SECONDS = 25.0
 
 # The loggers that write request URLs: urllib3's request lines ("POST /trigger/... 200")
 # and retry notes, and the SDK's HTTP client.
@@ -124,11 +124,15 @@ class Ifttt:
         base_url: ``ifttt_url`` from config.json.
         key: The webhook key (already checked by :func:`key_from_setting`).
         timeout: Connect and read timeouts in seconds (default :data:`TIMEOUT`).
-        budget: The most seconds one trigger may take, the retry after a 429 included.
+
+    Used as a context manager it is one command: every request inside (the news
+    feeds' too) shares :data:`COMMAND_SECONDS`, the SDK's per-command deadline.
     """
 
-    def __init__(self, base_url: str, key: str, *, timeout: tuple[float, float] | None = None,
-                 budget: float = BUDGET) -> None:
+    def __init__(self, base_url: str, key: str, *,
+                 timeout: tuple[float, float] | None = None) -> None:
+        from contextlib import ExitStack
+
         from gassist_sdk.http import ServiceClient
 
         guard_loggers()
@@ -142,15 +146,20 @@ class Ifttt:
         self._api = ServiceClient(
             "IFTTT", base_url, setting="ifttt_url",
             auth_hint=f"Check webhook_key in config.json ({KEYS_PAGE}).",
-            timeout=timeout, retries=1, budget=budget)
+            timeout=timeout, retries=1)
+        self._limit = ExitStack()
 
     def close(self) -> None:
         self._api.close()
 
     def __enter__(self) -> Ifttt:
+        from gassist_sdk.http import deadline
+
+        self._limit.enter_context(deadline(COMMAND_SECONDS))
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._limit.close()
         self.close()
 
     def trigger(self, event: str, values: dict[str, str]) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import logging
-import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
@@ -95,27 +94,32 @@ def _problem(err: Any, cut_short: bool) -> str:
 
 def fetch_headlines(feeds: list[str], count: int) -> Headlines:
     """The first ``count`` headlines of the first feed in ``feeds`` that has any."""
-    from gassist_sdk.http import ServiceClient, ServiceError
+    from gassist_sdk.http import deadline
+
+    with deadline(FEEDS_BUDGET, min_left=0.5):  # inside the command's own deadline
+        return _fetch(feeds, count)
+
+
+def _fetch(feeds: list[str], count: int) -> Headlines:
+    from gassist_sdk.http import ServiceClient, ServiceError, time_left
 
     found = Headlines()
-    deadline = time.monotonic() + FEEDS_BUDGET
     for url in feeds:
         label = feed_label(url)
         parts = _split(url)
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
             found.problems.append(f"{label}: not an http(s) address")
             continue
-        left = deadline - time.monotonic()
+        left = time_left() or 0.0
         if left <= 0.5:
             found.problems.append(f"{label}: skipped, out of time")
             continue
-        # No retries: the next feed is the better second try. The timeouts are cut to the
-        # time left, or a slow second feed would spend its full 5 s after the first's.
-        connect, read = FEED_TIMEOUT
-        cut_short = left < read
+        # No retries: the next feed is the better second try. The deadline cuts the
+        # timeouts to the time left, or a slow second feed would spend its full 5 s after
+        # the first's.
+        cut_short = left < FEED_TIMEOUT[1]
         client = ServiceClient("the news feed", url, setting="news_feeds",
-                               timeout=(min(connect, left), min(read, left)), retries=0,
-                               budget=left)
+                               timeout=FEED_TIMEOUT, retries=0)
         try:
             response = client.request("GET", url, headers={
                 "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "

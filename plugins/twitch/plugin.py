@@ -54,10 +54,7 @@ _client_for: tuple[str, ...] = ()
 
 
 def _twitch(ctx: Context) -> TwitchAPI:
-    """The API client for the current config (made again when config.json changed).
-
-    Called once at the start of each command: it starts the command's time limit.
-    """
+    """The API client for the current config (made again when config.json changed)."""
     global _client, _client_for
     from twitch_api import TwitchAPI  # first use: keeps requests out of start-up
 
@@ -70,7 +67,6 @@ def _twitch(ctx: Context) -> TwitchAPI:
                             auth_url=config.auth_url,
                             token_file=ctx.plugin_dir / "auth.json")
         _client_for = wanted
-    _client.begin_command()
     return _client
 
 
@@ -144,11 +140,12 @@ def check_twitch_live_status(
     """
     logins = _logins(username)
     twitch = _twitch(ctx)
-    live = {str(stream.get("user_login", "")).lower(): stream
-            for stream in twitch.streams_of(logins)}
-    not_live = [login for login in logins if login not in live]
-    known = ({str(user.get("login", "")).lower(): user for user in twitch.users(not_live)}
-             if not_live else {})
+    with twitch.command():  # both requests (and a token) within the command's time
+        live = {str(stream.get("user_login", "")).lower(): stream
+                for stream in twitch.streams_of(logins)}
+        not_live = [login for login in logins if login not in live]
+        known = ({str(user.get("login", "")).lower(): user for user in twitch.users(not_live)}
+                 if not_live else {})
     lines = []
     for login in logins:
         if login in live:
@@ -180,14 +177,15 @@ def get_top_twitch_streams(
     limit = max(1, min(20, limit))
     game_id = None
     where = "on Twitch"
-    if game and game.strip():
-        found = twitch.game(game.strip())
-        if found is None:
-            raise CommandError(f"Twitch has no game or category called “{game.strip()}”; "
-                               "check the spelling and use its full name.")
-        game_id = str(found.get("id", ""))
-        where = f"in {found.get('name') or game.strip()} on Twitch"
-    streams = twitch.top_streams(limit, game_id)
+    with twitch.command():  # the game and the streams within the command's time
+        if game and game.strip():
+            found = twitch.game(game.strip())
+            if found is None:
+                raise CommandError(f"Twitch has no game or category called “{game.strip()}”; "
+                                   "check the spelling and use its full name.")
+            game_id = str(found.get("id", ""))
+            where = f"in {found.get('name') or game.strip()} on Twitch"
+        streams = twitch.top_streams(limit, game_id)
     if not streams:
         return f"Nobody is streaming {where} right now."
     lines = [f"The most-watched live streams {where} right now:"]

@@ -8,7 +8,7 @@ token (client credentials) is cached with its expiry in ``auth.json`` in the plu
 so it survives restarts; it is refreshed shortly before it expires and fetched again once
 when Helix answers 401. Neither the token nor the client secret is ever logged. One
 command's requests together stay inside the engine's 30 s call limit
-(:meth:`TwitchAPI.begin_command`).
+(:meth:`TwitchAPI.command`, the SDK's per-command deadline).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from gassist_sdk import CommandError
-from gassist_sdk.http import ServiceClient, ServiceError
+from gassist_sdk.http import ServiceClient, ServiceError, deadline
 from gassist_sdk.store import JsonStore
 
 log = logging.getLogger("gassist.twitch.api")
@@ -45,11 +45,6 @@ OUT_OF_TIME = ("Twitch answered too slowly to finish within G-Assist's 30-second
                "try again in a moment.")
 TOKEN_REFUSED = ("Twitch refused a freshly issued app access token; check client_id and "
                  f"client_secret in config.json against your application at {CONSOLE_URL}.")
-
-
-def _now() -> float:
-    """The clock the command's time limit is kept on (a module function tests can move)."""
-    return time.monotonic()
 
 
 def is_login(name: str) -> bool:
@@ -79,8 +74,6 @@ class TwitchAPI:
         self._auth_url = auth_url
         self._store = JsonStore(Path(token_file))
         self._clock = clock
-        self._timeout = timeout
-        self._deadline: float | None = None
         self._token: dict[str, Any] | None = None
         hint = "Check client_id and client_secret in config.json."
         self._helix = ServiceClient("Twitch", api_url, setting="api_url", auth_hint=hint,
@@ -94,23 +87,14 @@ class TwitchAPI:
         self._helix.close()
         self._oauth.close()
 
-    def begin_command(self, budget: float = COMMAND_BUDGET_S) -> None:
-        """Start a command's time limit: its requests, retries included, fit in ``budget`` s.
+    def command(self, budget: float = COMMAND_BUDGET_S) -> Any:
+        """The time limit of one command: ``with twitch.command(): ...``.
 
         One command can need four requests (a token, the streams, a second token after a
-        401, the users); each gets only what is left, so together they end in time.
+        401, the users); inside the block each gets only what is left, so together they
+        end in time, and one with less than :data:`MIN_REQUEST_S` left is not started.
         """
-        self._deadline = _now() + budget
-
-    def _within_limit(self, api: ServiceClient) -> tuple[float, float]:
-        """The timeouts for the next request, with ``api``'s retry budget cut to the time left."""
-        if self._deadline is None:
-            return self._timeout
-        left = self._deadline - _now()
-        if left < MIN_REQUEST_S:
-            raise CommandError(OUT_OF_TIME)
-        api.budget = left
-        return (min(self._timeout[0], left), min(self._timeout[1], left))
+        return deadline(budget, message=OUT_OF_TIME, min_left=MIN_REQUEST_S)
 
     # Helix endpoints
 
@@ -146,8 +130,7 @@ class TwitchAPI:
     def _get(self, path: str, params: list[tuple[str, str]]) -> Any:
         try:
             headers = self._authorization()
-            return self._helix.get_json(path, params=params, headers=headers,
-                                        timeout=self._within_limit(self._helix))
+            return self._helix.get_json(path, params=params, headers=headers)
         except ServiceError as error:
             if error.status != 401:
                 raise
@@ -156,8 +139,7 @@ class TwitchAPI:
         self._forget_token()
         try:
             headers = self._authorization()
-            return self._helix.get_json(path, params=params, headers=headers,
-                                        timeout=self._within_limit(self._helix))
+            return self._helix.get_json(path, params=params, headers=headers)
         except ServiceError as error:
             if error.status == 401:
                 raise CommandError(TOKEN_REFUSED) from None
@@ -201,7 +183,7 @@ class TwitchAPI:
                 "client_id": self._client_id,
                 "client_secret": self._client_secret,
                 "grant_type": "client_credentials",
-            }, timeout=self._within_limit(self._oauth))
+            })
         except ServiceError as error:
             if error.status in (400, 401, 403):
                 raise CommandError(BAD_CREDENTIALS) from None

@@ -694,10 +694,10 @@ OUT_OF_TIME = ("Twitch answered too slowly to finish within G-Assist's 30-second
 @pytest.fixture
 def clock(twitch: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The command's time-limit clock, moved on by the fake Twitch instead of by waiting."""
-    import twitch_api  # the copy's module, as the plug-in will import it
+    from gassist_sdk import http  # the SDK keeps the deadline the plug-in sets
 
     now = [1000.0]
-    monkeypatch.setattr(twitch_api, "_now", lambda: now[0])
+    monkeypatch.setattr(http, "_now", lambda: now[0])
     return now
 
 
