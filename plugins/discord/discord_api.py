@@ -280,7 +280,7 @@ class DiscordClient:
             return ("Discord answered, but its reply could not be read, so I cannot tell whether "
                     "it was posted; check the channel.")
         if error.kind == "http":
-            detail = _discord_detail(error.response)
+            detail = error.detail  # Discord's "message", read by the SDK
             return f"Discord refused the message (HTTP {status}{': ' + detail if detail else ''})."
         return str(error)  # timeout, unreachable, 5xx: the SDK's sentences name only the host
 
@@ -303,17 +303,3 @@ def retry_after(error: Any) -> float | None:
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
                 return float(value)
     return getattr(error, "retry_after", None)
-
-
-def _discord_detail(response: Any) -> str:
-    """Discord's ``message`` from an error body, shortened; '' when there is none."""
-    try:
-        body = response.json()
-    except (AttributeError, ValueError):
-        return ""
-    text = body.get("message") if isinstance(body, dict) else None
-    if not isinstance(text, str):
-        return ""
-    text = " ".join(text.split())
-    return text if len(text) <= 160 else text[:159] + "…"
-

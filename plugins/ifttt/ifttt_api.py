@@ -13,7 +13,7 @@ come with the first call.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gassist_sdk import CommandError
 
@@ -104,19 +104,6 @@ def key_from_setting(value: str) -> str:
     return value
 
 
-def _ifttt_message(response: Any) -> str:
-    """IFTTT's own explanation in an error body ({"errors": [{"message": ...}]}), if any."""
-    if response is None:
-        return ""
-    try:
-        errors = response.json().get("errors")
-        message = str(errors[0]["message"])
-    except Exception:  # any other body: no explanation to add
-        return ""
-    message = " ".join(message.split())
-    return message[:200] if message else ""
-
-
 class Ifttt:
     """One configured IFTTT account: its base URL and webhook key.
 
@@ -192,7 +179,7 @@ class Ifttt:
 
     def _explain(self, err: ServiceError, event: str) -> str:
         status = f"HTTP {err.status}" if err.status else ""
-        said = _ifttt_message(err.response)
+        said = err.detail  # IFTTT's {"errors": [{"message": ...}]}, read by the SDK
         says = f" IFTTT says: {said}" if said else ""
         if err.kind == "auth":
             return (f"IFTTT refused the webhook_key in config.json ({status}).{says} Copy the key "

@@ -113,15 +113,20 @@ class ServiceError(CommandError):
         status: The HTTP status, when an answer came.
         retry_after: Seconds the service asked to wait, when it said.
         response: The ``requests.Response``, when an answer came.
+        detail: The service's own short reason from the error body (``message``,
+            ``error_description``, ``error``, ``detail``, ``reason``, or the first of
+            ``errors``), on one line and at most 160 characters; ``""`` when it gave none.
     """
 
     def __init__(self, message: str, *, kind: str, status: int | None = None,
-                 retry_after: float | None = None, response: Any = None) -> None:
+                 retry_after: float | None = None, response: Any = None,
+                 detail: str = "") -> None:
         super().__init__(message)
         self.kind = kind
         self.status = status
         self.retry_after = retry_after
         self.response = response
+        self.detail = detail
 
 
 class _OutOfBudget(Exception):
@@ -171,19 +176,28 @@ def _retry_class() -> Any:
 
 
 def _detail(response: Any) -> str:
-    """A short reason from an error body (JSON ``message``-like fields), or ''."""
+    """A short reason from an error body (JSON ``message``-like fields), or ''.
+
+    Understood: ``{"message": ...}`` and the other :data:`_DETAIL_KEYS` (Twitch,
+    Discord, OAuth's ``error_description``), ``{"error": {"message": ...}}`` (Google),
+    and ``{"errors": [{"message": ...}]}`` or ``{"errors": ["..."]}`` (IFTTT).
+    """
     try:
         body = response.json()
     except Exception:
         return ""
-    if isinstance(body, dict):
-        for key in _DETAIL_KEYS:
-            value = body.get(key)
-            if isinstance(value, dict):  # Google style: {"error": {"message": ...}}
-                value = value.get("message")
-            if isinstance(value, str) and value.strip():
-                text = " ".join(value.split())
-                return text if len(text) <= _DETAIL_MAX else text[:_DETAIL_MAX - 1] + "…"
+    if not isinstance(body, dict):
+        return ""
+    found: list[Any] = [body.get(key) for key in _DETAIL_KEYS]
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors:
+        found.append(errors[0])
+    for value in found:
+        if isinstance(value, dict):  # {"error": {"message": ...}}, {"errors": [{...}]}
+            value = value.get("message")
+        if isinstance(value, str) and value.strip():
+            text = " ".join(value.split())
+            return text if len(text) <= _DETAIL_MAX else text[:_DETAIL_MAX - 1] + "…"
     return ""
 
 
@@ -427,21 +441,21 @@ class ServiceClient:
             hint = f" {self.auth_hint}" if self.auth_hint else ""
             what = "refused the credentials" if status == 401 else "refused access"
             return ServiceError(f"{self.service} {what} ({said}).{hint}", kind="auth",
-                                status=status, response=response)
+                                status=status, response=response, detail=detail)
         if status == 404:
             return ServiceError(f"{self.service} found nothing there ({said}).",
-                                kind="not_found", status=status, response=response)
+                                kind="not_found", status=status, response=response, detail=detail)
         if status == 429:
             later = (f"try again in {_seconds(wait)} seconds" if wait else "try again in a moment")
             return ServiceError(f"{self.service} is limiting requests right now; {later}.",
                                 kind="rate_limited", status=status, retry_after=wait,
-                                response=response)
+                                response=response, detail=detail)
         if status >= 500:
             return ServiceError(f"{self.service} is having trouble right now ({said}); "
                                 "try again later.", kind="server", status=status,
-                                retry_after=wait, response=response)
+                                retry_after=wait, response=response, detail=detail)
         return ServiceError(f"{self.service} rejected the request ({said}).", kind="http",
-                            status=status, response=response)
+                            status=status, response=response, detail=detail)
 
     def _unreachable(self, url: str, reason: str) -> ServiceError:
         check = (f" Check your internet connection and the `{self.setting}` setting."

@@ -83,6 +83,36 @@ def test_403_404_and_other_4xx_have_their_own_sentences(httpserver: HTTPServer) 
                          "http": "Demo rejected the request (HTTP 400)."}
 
 
+@pytest.mark.parametrize("body, detail", [
+    ({"errors": [{"message": "You sent an invalid key."}]}, "You sent an invalid key."),  # IFTTT
+    ({"errors": ["Value  too\nlong"]}, "Value too long"),
+    ({"message": "Cannot send messages in a voice channel", "code": 50008},  # Discord
+     "Cannot send messages in a voice channel"),
+    ({"error": {"code": 400, "message": "API key not valid"}}, "API key not valid"),  # Google
+    ({"error": "invalid_client", "error_description": "Bad secret"}, "Bad secret"),  # OAuth
+    ({"errors": [{"code": 7}]}, ""),
+    ({"errors": []}, ""),
+    ([{"message": "a list"}], ""),
+])
+def test_the_services_own_reason_is_read_from_common_error_bodies(
+        httpserver: HTTPServer, body: object, detail: str) -> None:
+    httpserver.expect_request("/v1/why").respond_with_json(body, status=400)
+    with pytest.raises(ServiceError) as caught:
+        client_for(httpserver).get_json("/why")
+    assert caught.value.detail == detail
+    said = f"HTTP 400: {detail}" if detail else "HTTP 400"
+    assert str(caught.value) == f"Demo rejected the request ({said})."
+
+
+def test_a_long_reason_is_cut_to_160_characters(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/v1/long").respond_with_json(
+        {"errors": [{"message": "x" * 500}]}, status=404)
+    with pytest.raises(ServiceError) as caught:
+        client_for(httpserver).get_json("/long")
+    assert caught.value.detail == "x" * 159 + "…"
+    assert caught.value.kind == "not_found"
+
+
 def test_ok_statuses_are_returned_instead_of_raised(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/v1/maybe").respond_with_json({"found": False}, status=404)
     response = client_for(httpserver).request("GET", "/maybe", ok=(404,))
