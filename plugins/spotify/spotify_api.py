@@ -386,7 +386,9 @@ class SpotifyService:
             return (f"Spotify did not answer within {TIMEOUT[1]:g} seconds; try again in a "
                     "moment.")
         if isinstance(exc, requests.exceptions.ConnectionError):
-            refused = "refused" in str(exc).lower() or _caused_by(exc, ConnectionRefusedError)
+            from gassist_sdk.http import caused_by
+
+            refused = "refused" in str(exc).lower() or caused_by(exc, ConnectionRefusedError)
             why = "connection refused" if refused else "the connection failed"
             return (f"Could not reach Spotify at {host} ({why}). Check your internet "
                     f"connection and `{setting}` in config.json.")
@@ -399,21 +401,6 @@ def _device_name(device: dict[str, Any]) -> str:
     """'GAMING-PC (computer)' for a device of Spotify's device list."""
     kind = str(device.get("type") or "").lower()
     return f"{device.get('name') or 'your device'}{f' ({kind})' if kind else ''}"
-
-
-def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
-    seen: set[int] = set()
-    stack: list[Any] = [error]
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, kind):
-            return True
-        stack += [current.__cause__, current.__context__, getattr(current, "reason", None),
-                  *(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))]
-    return False
 
 
 def _message(exc: Any) -> str:

@@ -41,8 +41,8 @@ from typing import Any, NamedTuple
 
 from ._errors import CommandError
 
-__all__ = ["COMMAND_SECONDS", "RETRY_STATUSES", "ServiceClient", "ServiceError", "deadline",
-           "time_left"]
+__all__ = ["COMMAND_SECONDS", "RETRY_STATUSES", "ServiceClient", "ServiceError", "caused_by",
+           "deadline", "time_left"]
 
 # Answers worth asking again: rate limited, or the service failing for a moment.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -226,7 +226,19 @@ def _as_requests_response(raw: Any, url: str) -> Any:
     return response
 
 
-def _caused_by(error: BaseException, *kinds: type[BaseException]) -> bool:
+def caused_by(error: BaseException, *kinds: type[BaseException]) -> bool:
+    """Whether ``error``, or anything it wraps, is one of ``kinds``.
+
+    Follows ``__cause__``, ``__context__``, exceptions among ``args`` and a ``reason``
+    attribute, the ways requests and urllib3 wrap the real failure: a
+    ``requests.ConnectionError`` holding a ``MaxRetryError`` holding a
+    ``NewConnectionError`` caused by ``ConnectionRefusedError``::
+
+        if caused_by(exc, ConnectionRefusedError):
+            ...
+
+    A loop of exceptions that wrap each other is followed once.
+    """
     seen: set[int] = set()
     stack: list[BaseException | None] = [error]
     while stack:
@@ -236,9 +248,10 @@ def _caused_by(error: BaseException, *kinds: type[BaseException]) -> bool:
         seen.add(id(current))
         if isinstance(current, kinds):
             return True
+        reason = getattr(current, "reason", None)
         stack += [current.__cause__, current.__context__,
                   *(arg for arg in current.args if isinstance(arg, BaseException)),
-                  getattr(current, "reason", None)]
+                  reason if isinstance(reason, BaseException) else None]
     return False
 
 
@@ -482,12 +495,12 @@ class ServiceClient:
             return self.bad_reply()
         import socket
 
-        if _caused_by(exc, ConnectionRefusedError):
+        if caused_by(exc, ConnectionRefusedError):
             return self._unreachable(url, "connection refused")
-        if _caused_by(exc, socket.gaierror) or "NameResolution" in type(exc).__name__:
+        if caused_by(exc, socket.gaierror) or "NameResolution" in type(exc).__name__:
             return self._unreachable(url, "host not found")
         if isinstance(exc, exceptions.ConnectionError):
-            if _caused_by(exc, ConnectionResetError) or "reset" in str(exc).lower():
+            if caused_by(exc, ConnectionResetError) or "reset" in str(exc).lower():
                 return ServiceError(f"{self.service} closed the connection before answering;"
                                     " try again in a moment.", kind="unreachable")
             return self._unreachable(url, "the connection failed")

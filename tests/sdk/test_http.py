@@ -13,7 +13,7 @@ import time
 
 import pytest
 from gassist_sdk import CommandError, Plugin, http
-from gassist_sdk.http import ServiceClient, ServiceError, deadline, time_left
+from gassist_sdk.http import ServiceClient, ServiceError, caused_by, deadline, time_left
 from gassist_sdk.testing import PluginClient
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -281,6 +281,33 @@ def test_a_deadline_is_per_thread(clock: list[float]) -> None:
         worker.start()
         worker.join()
     assert seen == [None]
+
+
+def test_caused_by_finds_the_real_failure_however_it_is_wrapped() -> None:
+    refused = ConnectionRefusedError(111, "Connection refused")
+
+    class Wrapper(Exception):
+        def __init__(self, message: str, reason: object = None) -> None:
+            super().__init__(message)
+            self.reason = reason
+
+    try:
+        try:
+            raise refused
+        except OSError as inner:
+            raise Wrapper("new connection failed") from inner
+    except Wrapper as chained:
+        by_cause = chained
+    by_reason = Wrapper("max retries", reason=Wrapper("pool", reason=refused))
+    by_args = RuntimeError("failed", by_reason)
+    assert caused_by(by_cause, ConnectionRefusedError)
+    assert caused_by(by_reason, ConnectionRefusedError)
+    assert caused_by(by_args, TimeoutError, ConnectionRefusedError)
+    assert not caused_by(by_args, TimeoutError)
+    assert not caused_by(Wrapper("a reason that is text", reason="refused"), ConnectionRefusedError)
+    loop_a, loop_b = Wrapper("a"), Wrapper("b")
+    loop_a.reason, loop_b.reason = loop_b, loop_a
+    assert not caused_by(loop_a, ConnectionRefusedError)  # ends, once round the loop
 
 
 def test_a_refused_connection_names_the_host_and_the_setting() -> None:
