@@ -67,6 +67,24 @@ Example::
             reply = run.call("check_twitch_live_status", username="ninja")
         assert reply.success and "LIVE" in reply.text
         run.assert_never_shown("the-secret")
+
+Smaller helpers the samples' in-process tests share:
+
+``closed_port -> int``
+    A port on 127.0.0.1 nothing listens on, held bound (never listening) for the whole
+    test, so it refuses connections ("connection refused"); a port merely freed could be
+    taken by another xdist worker's server in the meantime.
+
+``rewrite_config(path, config)``
+    Writes ``config`` (a dict) as JSON to ``path`` so that a running plug-in sees the
+    change: the SDK re-reads config.json when its (mtime, size) changes, and two
+    same-size files written within one timestamp tick (Windows: ~16 ms) would look
+    unchanged, so the mtime is moved on when it did not move.
+
+``wait_for_log(server, count, within=20.0)``
+    Waits until the pytest-httpserver ``server`` has logged ``count`` requests. A handler
+    logs its request when it returns, so a test whose client gave up first (a timeout)
+    waits here before counting, and before the next test clears the shared server.
 """
 
 from __future__ import annotations
@@ -75,9 +93,11 @@ import itertools
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -263,3 +283,37 @@ def run_sample(tmp_path: Path) -> Callable[..., Any]:
                                             f"{'; '.join(process.violations)}")
 
     return run
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port nothing listens on, held for the test (a bound socket refuses connections)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield int(held.getsockname()[1])
+
+
+def _rewrite_config(path: Path, config: dict[str, Any]) -> None:
+    before = path.stat().st_mtime_ns if path.exists() else None
+    path.write_text(json.dumps(config), encoding="utf-8")
+    if before is not None and path.stat().st_mtime_ns == before:
+        stamp = before + 2_000_000_000
+        os.utime(path, ns=(stamp, stamp))
+
+
+@pytest.fixture
+def rewrite_config() -> Callable[[Path, dict[str, Any]], None]:
+    """``rewrite_config(path, config)``: config.json written so the plug-in sees the change."""
+    return _rewrite_config
+
+
+def _wait_for_log(server: Any, count: int, within: float = 20.0) -> None:
+    deadline = time.monotonic() + within
+    while len(server.log) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def wait_for_log() -> Callable[..., None]:
+    """``wait_for_log(server, count, within=20.0)``: until the fake server logged ``count``."""
+    return _wait_for_log

@@ -14,11 +14,10 @@ import json
 import logging
 import os
 import re
-import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -106,10 +105,15 @@ def message_reply(content: str = "", attachments: int = 0) -> dict[str, Any]:
             "attachments": [{"id": "1", "filename": "x"}] * attachments}
 
 
-def call(config_path: Path, config: dict[str, Any], function: str, **arguments: Any) -> Any:
-    write_config(config_path, config)
-    with PluginClient(discord.plugin) as client:
-        return client.call(function, **arguments)
+@pytest.fixture
+def call(rewrite_config: Callable[..., None]) -> Callable[..., Any]:
+    """``call(config_path, config, function, **arguments)``: one call with that config."""
+    def run(config_path: Path, config: dict[str, Any], function: str, **arguments: Any) -> Any:
+        rewrite_config(config_path, config)
+        with PluginClient(discord.plugin) as client:
+            return client.call(function, **arguments)
+
+    return run
 
 
 def requests_seen(server: HTTPServer) -> list[Request]:
@@ -155,36 +159,6 @@ def capture(folder: Path, name: str, data: bytes = b"data", age: float = 0.0) ->
     return path
 
 
-def write_config(path: Path, config: dict[str, Any]) -> None:
-    """Write config.json so the plug-in sees a change even within one clock tick.
-
-    The SDK re-reads the file when its (mtime, size) changes; two configs of the same size
-    written within Windows' ~16 ms timestamp resolution would look unchanged.
-    """
-    before = path.stat().st_mtime_ns if path.exists() else None
-    path.write_text(json.dumps(config), encoding="utf-8")
-    if before is not None and path.stat().st_mtime_ns == before:
-        stamp = before + 2_000_000_000
-        os.utime(path, ns=(stamp, stamp))
-
-
-@pytest.fixture
-def closed_port() -> Iterator[int]:
-    """A port nothing listens on, held for the test: a port merely freed could be taken by
-    another xdist worker's server in the meantime. A bound socket that never listens
-    refuses connections."""
-    with socket.socket() as held:
-        held.bind(("127.0.0.1", 0))
-        yield int(held.getsockname()[1])
-
-
-def logged(server: HTTPServer, count: int, within: float = 20.0) -> None:
-    """Wait until the server has logged ``count`` requests (a handler may still be running)."""
-    deadline = time.monotonic() + within
-    while len(server.log) < count and time.monotonic() < deadline:
-        time.sleep(0.02)
-
-
 # -- setup ------------------------------------------------------------------------------
 
 
@@ -227,7 +201,7 @@ def asked_for(reply: Any) -> list[str]:
 ])
 def test_nothing_configured_starts_setup_asking_for_either_way(
         config_file: Path, httpserver: HTTPServer, function: str,
-        arguments: dict[str, Any]) -> None:
+        arguments: dict[str, Any], call: Callable[..., Any]) -> None:
     result = call(config_file, {}, function, **arguments)
     assert not result.success and result.keep_session
     assert result.text.startswith("**discord needs to be set up first.**")
@@ -255,9 +229,9 @@ def test_pasting_a_webhook_url_saves_it_and_sends_the_message(
 
 
 def test_a_bot_token_alone_asks_only_for_the_channel_then_posts(
-        config_file: Path, httpserver: HTTPServer) -> None:
+        config_file: Path, httpserver: HTTPServer, rewrite_config: Callable[..., None]) -> None:
     expect(httpserver, "bot").respond_with_json(message_reply("gg"))
-    write_config(config_file, {"api_url": httpserver.url_for("/api/v10")})
+    rewrite_config(config_file, {"api_url": httpserver.url_for("/api/v10")})
     with PluginClient(discord.plugin) as client:
         client.call("send_message_to_discord_channel", message="gg")
         half = client.input(f"bot_token={BOT_TOKEN}")
@@ -286,7 +260,7 @@ def test_no_config_file_at_all_is_the_same_setup(config_file: Path) -> None:
 @pytest.mark.parametrize("config, problem, asked", HALF_SETUPS.values(), ids=list(HALF_SETUPS))
 def test_half_a_setup_or_a_bad_value_asks_for_that_setting(
         config_file: Path, httpserver: HTTPServer, config: dict[str, Any], problem: str,
-        asked: list[str]) -> None:
+        asked: list[str], call: Callable[..., Any]) -> None:
     result = call(config_file, config, "send_message_to_discord_channel", message="hi")
     assert not result.success and result.keep_session
     assert f"- {config_file}: {problem}\n" in result.text
@@ -296,7 +270,7 @@ def test_half_a_setup_or_a_bad_value_asks_for_that_setting(
 
 
 def test_a_pasted_channel_link_and_bot_prefix_are_understood(
-        config_file: Path, httpserver: HTTPServer) -> None:
+        config_file: Path, httpserver: HTTPServer, call: Callable[..., Any]) -> None:
     expect(httpserver, "bot").respond_with_json(message_reply("hi"))
     config = bot_config(httpserver, bot_token=f"Bot {BOT_TOKEN} ",
                         channel_id=f"https://discord.com/channels/998877/{CHANNEL}")
@@ -309,7 +283,8 @@ def test_a_pasted_channel_link_and_bot_prefix_are_understood(
 
 
 @pytest.mark.parametrize("mode", ["bot", "webhook"])
-def test_message_is_posted_as_json(config_file: Path, httpserver: HTTPServer, mode: str) -> None:
+def test_message_is_posted_as_json(config_file: Path, httpserver: HTTPServer, mode: str,
+                                   call: Callable[..., Any]) -> None:
     expect(httpserver, mode).respond_with_json(message_reply("GG everyone, new PB"))
     result = call(config_file, config_for(mode, httpserver), "send_message_to_discord_channel",
                   message="GG everyone, new PB")
@@ -325,7 +300,8 @@ def test_message_is_posted_as_json(config_file: Path, httpserver: HTTPServer, mo
 
 
 def test_bot_is_used_when_both_ways_are_configured(config_file: Path,
-                                                   httpserver: HTTPServer) -> None:
+                                                   httpserver: HTTPServer,
+                                                   call: Callable[..., Any]) -> None:
     expect(httpserver, "bot").respond_with_json(message_reply())
     config = {**bot_config(httpserver), **hook_config(httpserver)}
     result = call(config_file, config, "send_message_to_discord_channel", message="hi")
@@ -333,7 +309,8 @@ def test_bot_is_used_when_both_ways_are_configured(config_file: Path,
     assert [r.path for r in requests_seen(httpserver)] == [BOT_PATH]
 
 
-def test_webhook_url_keeps_its_own_query(config_file: Path, httpserver: HTTPServer) -> None:
+def test_webhook_url_keeps_its_own_query(config_file: Path, httpserver: HTTPServer,
+                                         call: Callable[..., Any]) -> None:
     httpserver.expect_request(HOOK_PATH, method="POST").respond_with_json(message_reply())
     config = {"webhook_url": server_url(httpserver, f"{HOOK_PATH}?thread_id=777")}
     assert call(config_file, config, "send_message_to_discord_channel", message="hi").success
@@ -347,7 +324,7 @@ def server_url(server: HTTPServer, path_and_query: str) -> str:
 
 @pytest.mark.parametrize("mode", ["bot", "webhook"])
 def test_long_message_is_split_at_line_breaks_into_messages_sent_in_order(
-        config_file: Path, httpserver: HTTPServer, mode: str) -> None:
+        config_file: Path, httpserver: HTTPServer, mode: str, call: Callable[..., Any]) -> None:
     first = "a" * 1500 + "\n" + "b" * 400  # 1,901 characters: cut at its line break
     second = "c " * 900  # then no line break: cut at the last space before 2,000
     text = first + "\n" + second + "d" * 300
@@ -381,7 +358,7 @@ def test_split_message_table() -> None:
 
 
 def test_exactly_five_messages_are_sent_but_six_are_refused_before_any(
-        config_file: Path, httpserver: HTTPServer) -> None:
+        config_file: Path, httpserver: HTTPServer, call: Callable[..., Any]) -> None:
     for _ in range(5):
         expect(httpserver, "webhook").respond_with_json(message_reply())
     five = call(config_file, hook_config(httpserver), "send_message_to_discord_channel",
@@ -399,7 +376,8 @@ def test_exactly_five_messages_are_sent_but_six_are_refused_before_any(
     assert not httpserver.log
 
 
-def test_empty_message_is_refused(config_file: Path, httpserver: HTTPServer) -> None:
+def test_empty_message_is_refused(config_file: Path, httpserver: HTTPServer,
+                                  call: Callable[..., Any]) -> None:
     result = call(config_file, hook_config(httpserver), "send_message_to_discord_channel",
                   message="   ")
     assert result.text == "There is nothing to send: the message is empty."
@@ -407,7 +385,7 @@ def test_empty_message_is_refused(config_file: Path, httpserver: HTTPServer) -> 
 
 
 def test_a_failure_after_the_first_part_says_how_far_it_got(
-        config_file: Path, httpserver: HTTPServer) -> None:
+        config_file: Path, httpserver: HTTPServer, call: Callable[..., Any]) -> None:
     expect(httpserver, "bot").respond_with_json(message_reply())
     expect(httpserver, "bot").respond_with_json({"message": "oops"}, status=502)
     result = call(config_file, bot_config(httpserver), "send_message_to_discord_channel",
@@ -423,7 +401,8 @@ def test_a_failure_after_the_first_part_says_how_far_it_got(
 
 @pytest.mark.parametrize("mode", ["bot", "webhook"])
 def test_newest_chart_is_uploaded_as_multipart(config_file: Path, tmp_path: Path,
-                                               httpserver: HTTPServer, mode: str) -> None:
+                                               httpserver: HTTPServer, mode: str,
+                                               call: Callable[..., Any]) -> None:
     charts = tmp_path / "Videos" / "NVIDIA" / "G-Assist"
     capture(charts, "cyberpunk-fps-old.csv", b"time,fps\n0,90\n", age=600)
     capture(charts, "cyberpunk-fps.csv", b"time,fps\n0,144\n1,141\n", age=10)
@@ -447,7 +426,8 @@ def test_newest_chart_is_uploaded_as_multipart(config_file: Path, tmp_path: Path
 
 @pytest.mark.parametrize("mode", ["bot", "webhook"])
 def test_newest_clip_from_any_game_folder_without_caption(
-        config_file: Path, tmp_path: Path, httpserver: HTTPServer, mode: str) -> None:
+        config_file: Path, tmp_path: Path, httpserver: HTTPServer, mode: str,
+        call: Callable[..., Any]) -> None:
     nvidia = tmp_path / "captures"
     capture(nvidia / "Cyberpunk 2077", "Cyberpunk 2077 2026.12.01 - 20.11.05.01.mp4",
             b"\x00old clip", age=3600)
@@ -469,7 +449,8 @@ def test_newest_clip_from_any_game_folder_without_caption(
 
 
 def test_newest_screenshot_may_be_a_jpg_and_folders_are_all_searched(
-        config_file: Path, tmp_path: Path, httpserver: HTTPServer) -> None:
+        config_file: Path, tmp_path: Path, httpserver: HTTPServer,
+        call: Callable[..., Any]) -> None:
     one, two = tmp_path / "one", tmp_path / "two"
     capture(one / "Doom", "doom.png", b"\x89PNG old", age=100)
     capture(two, "Screenshot 2026-12-02.JPG", b"\xff\xd8\xff jpeg", age=1)
@@ -488,7 +469,8 @@ def test_newest_screenshot_may_be_a_jpg_and_folders_are_all_searched(
 
 def test_default_folders_are_nvidias_under_videos(config_file: Path, tmp_path: Path,
                                                   httpserver: HTTPServer,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  call: Callable[..., Any]) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))  # ~/Videos on Linux
     videos = tmp_path / "Videos" / "NVIDIA"
     capture(videos / "Elden Ring", "Elden Ring Screenshot.png", b"\x89PNG", age=1)
@@ -514,7 +496,7 @@ def test_default_folders_are_nvidias_under_videos(config_file: Path, tmp_path: P
 ])
 def test_no_file_found_names_every_folder_searched(config_file: Path, tmp_path: Path,
                                                    httpserver: HTTPServer, function: str,
-                                                   label: str) -> None:
+                                                   label: str, call: Callable[..., Any]) -> None:
     empty, missing = tmp_path / "empty", tmp_path / "missing"
     empty.mkdir()
     result = call(config_file, bot_config(httpserver, capture_folders=[str(empty), str(missing)]),
@@ -527,7 +509,8 @@ def test_no_file_found_names_every_folder_searched(config_file: Path, tmp_path: 
 
 
 def test_size_limit_is_checked_before_uploading(config_file: Path, tmp_path: Path,
-                                                httpserver: HTTPServer) -> None:
+                                                httpserver: HTTPServer,
+                                                call: Callable[..., Any]) -> None:
     clips = tmp_path / "clips"
     clip = capture(clips, "big.mp4")
     with clip.open("r+b") as handle:
@@ -550,7 +533,7 @@ def test_size_limit_is_checked_before_uploading(config_file: Path, tmp_path: Pat
 
 
 def test_size_limit_follows_max_upload_mb(config_file: Path, tmp_path: Path,
-                                          httpserver: HTTPServer) -> None:
+                                          httpserver: HTTPServer, call: Callable[..., Any]) -> None:
     shots = tmp_path / "shots"
     capture(shots, "huge.png", b"p" * 3 * 1048576)
     result = call(config_file, bot_config(httpserver, capture_folders=[str(shots)],
@@ -561,7 +544,7 @@ def test_size_limit_follows_max_upload_mb(config_file: Path, tmp_path: Path,
 
 
 def test_413_from_discord_names_the_file(config_file: Path, tmp_path: Path,
-                                         httpserver: HTTPServer) -> None:
+                                         httpserver: HTTPServer, call: Callable[..., Any]) -> None:
     shots = tmp_path / "shots"
     capture(shots, "shot.png", b"p" * 1000)
     expect(httpserver, "bot").respond_with_json({"message": "Request entity too large",
@@ -574,7 +557,8 @@ def test_413_from_discord_names_the_file(config_file: Path, tmp_path: Path,
 
 
 def test_long_caption_goes_with_the_file_then_follows(config_file: Path, tmp_path: Path,
-                                                      httpserver: HTTPServer) -> None:
+                                                      httpserver: HTTPServer,
+                                                      call: Callable[..., Any]) -> None:
     shots = tmp_path / "shots"
     capture(shots, "shot.png", b"\x89PNG")
     caption = "w" * 1990 + " " + "z" * 100
@@ -618,7 +602,7 @@ DISCORD_BODIES = {401: {"message": "401: Unauthorized", "code": 0},
 @pytest.mark.parametrize("mode, status", sorted(FAILURES))
 def test_refusals_are_one_sentence_for_the_mode(config_file: Path, tmp_path: Path,
                                                 httpserver: HTTPServer, mode: str,
-                                                status: int) -> None:
+                                                status: int, call: Callable[..., Any]) -> None:
     shots = tmp_path / "shots"
     capture(shots, "shot.png", b"\x89PNG")
     for _ in range(2):
@@ -635,7 +619,8 @@ def test_refusals_are_one_sentence_for_the_mode(config_file: Path, tmp_path: Pat
 
 @pytest.mark.parametrize("mode", ["bot", "webhook"])
 def test_429_retry_after_in_the_body_is_waited_once(config_file: Path, httpserver: HTTPServer,
-                                                    waits: list[float], mode: str) -> None:
+                                                    waits: list[float], mode: str,
+                                                    call: Callable[..., Any]) -> None:
     expect(httpserver, mode).respond_with_json(
         {"message": "You are being rate limited.", "retry_after": 0.35, "global": False},
         status=429)
@@ -650,7 +635,8 @@ def test_429_retry_after_in_the_body_is_waited_once(config_file: Path, httpserve
 
 
 def test_429_retry_after_header_is_waited_once(config_file: Path, httpserver: HTTPServer,
-                                               waits: list[float]) -> None:
+                                               waits: list[float],
+                                               call: Callable[..., Any]) -> None:
     expect(httpserver, "bot").respond_with_data("slow down", status=429,
                                                 headers={"Retry-After": "2"})
     expect(httpserver, "bot").respond_with_json(message_reply("hi"))
@@ -659,7 +645,8 @@ def test_429_retry_after_header_is_waited_once(config_file: Path, httpserver: HT
     assert result.success and waits == [2.0]
 
 
-def test_429_wait_is_real(config_file: Path, httpserver: HTTPServer) -> None:
+def test_429_wait_is_real(config_file: Path, httpserver: HTTPServer,
+                          call: Callable[..., Any]) -> None:
     expect(httpserver, "webhook").respond_with_json({"retry_after": 0.3}, status=429)
     expect(httpserver, "webhook").respond_with_json(message_reply())
     started = time.monotonic()
@@ -670,7 +657,8 @@ def test_429_wait_is_real(config_file: Path, httpserver: HTTPServer) -> None:
 
 @pytest.mark.parametrize("mode", ["bot", "webhook"])
 def test_429_twice_is_told_not_retried_again(config_file: Path, httpserver: HTTPServer,
-                                             waits: list[float], mode: str) -> None:
+                                             waits: list[float], mode: str,
+                                             call: Callable[..., Any]) -> None:
     for wait in (0.5, 4.2):
         expect(httpserver, mode).respond_with_json({"retry_after": wait}, status=429)
     result = call(config_file, config_for(mode, httpserver), "send_message_to_discord_channel",
@@ -681,7 +669,7 @@ def test_429_twice_is_told_not_retried_again(config_file: Path, httpserver: HTTP
 
 
 def test_429_with_a_long_wait_is_not_waited(config_file: Path, httpserver: HTTPServer,
-                                            waits: list[float]) -> None:
+                                            waits: list[float], call: Callable[..., Any]) -> None:
     expect(httpserver, "webhook").respond_with_json({"retry_after": 61.5}, status=429,
                                                     headers={"Retry-After": "62"})
     result = call(config_file, hook_config(httpserver), "send_message_to_discord_channel",
@@ -692,7 +680,8 @@ def test_429_with_a_long_wait_is_not_waited(config_file: Path, httpserver: HTTPS
 
 def test_429_on_an_upload_sends_the_whole_file_again(config_file: Path, tmp_path: Path,
                                                      httpserver: HTTPServer,
-                                                     waits: list[float]) -> None:
+                                                     waits: list[float],
+                                                     call: Callable[..., Any]) -> None:
     clips = tmp_path / "clips"
     capture(clips, "clip.mp4", b"\x01" * 5000)
     expect(httpserver, "bot").respond_with_json({"retry_after": 1}, status=429)
@@ -727,7 +716,8 @@ def slow_answers(clock: list[float], seconds: float, body: dict[str, Any],
 
 
 def test_a_long_message_stops_before_the_engines_time_limit(
-        config_file: Path, httpserver: HTTPServer, clock: list[float]) -> None:
+        config_file: Path, httpserver: HTTPServer, clock: list[float],
+        call: Callable[..., Any]) -> None:
     # Each part takes Discord 10 s: after three, too little of the 25 s is left for a fourth
     # (the engine would stop the call at 30 s and the user would hear nothing at all).
     for _ in range(4):
@@ -743,7 +733,7 @@ def test_a_long_message_stops_before_the_engines_time_limit(
 
 def test_a_429_is_not_waited_out_past_the_time_limit(
         config_file: Path, httpserver: HTTPServer, clock: list[float],
-        waits: list[float]) -> None:
+        waits: list[float], call: Callable[..., Any]) -> None:
     # 20 s spent on the first answer: waiting 4 s more would leave 1 s for the retry.
     expect(httpserver, "webhook").respond_with_handler(
         slow_answers(clock, 20, {"retry_after": 4, "message": "rate limited"}, status=429))
@@ -755,7 +745,7 @@ def test_a_429_is_not_waited_out_past_the_time_limit(
 
 def test_a_429_is_waited_out_when_there_is_time(
         config_file: Path, httpserver: HTTPServer, clock: list[float],
-        waits: list[float]) -> None:
+        waits: list[float], call: Callable[..., Any]) -> None:
     expect(httpserver, "webhook").respond_with_handler(
         slow_answers(clock, 10, {"retry_after": 4, "message": "rate limited"}, status=429))
     expect(httpserver, "webhook").respond_with_json(message_reply("hi"))
@@ -767,7 +757,7 @@ def test_a_429_is_waited_out_when_there_is_time(
 
 @pytest.mark.parametrize("mode", ["bot", "webhook"])
 def test_5xx_is_one_sentence_and_not_resent(config_file: Path, httpserver: HTTPServer,
-                                            mode: str) -> None:
+                                            mode: str, call: Callable[..., Any]) -> None:
     expect(httpserver, mode).respond_with_data("<html>bad gateway</html>", status=503)
     result = call(config_file, config_for(mode, httpserver), "send_message_to_discord_channel",
                   message="hi")
@@ -777,7 +767,7 @@ def test_5xx_is_one_sentence_and_not_resent(config_file: Path, httpserver: HTTPS
 
 @pytest.mark.parametrize("mode", ["bot", "webhook"])
 def test_unreadable_body_says_the_post_is_unconfirmed(config_file: Path, httpserver: HTTPServer,
-                                                      mode: str) -> None:
+                                                      mode: str, call: Callable[..., Any]) -> None:
     expect(httpserver, mode).respond_with_data("<html>captive portal</html>", status=200,
                                                content_type="text/html")
     result = call(config_file, config_for(mode, httpserver), "send_message_to_discord_channel",
@@ -787,7 +777,8 @@ def test_unreadable_body_says_the_post_is_unconfirmed(config_file: Path, httpser
                            "whether it was posted; check the channel.")
 
 
-def test_other_refusal_quotes_discord(config_file: Path, httpserver: HTTPServer) -> None:
+def test_other_refusal_quotes_discord(config_file: Path, httpserver: HTTPServer,
+                                      call: Callable[..., Any]) -> None:
     expect(httpserver, "bot").respond_with_json(
         {"message": "Cannot send messages in a voice channel", "code": 50008}, status=400)
     result = call(config_file, bot_config(httpserver), "send_message_to_discord_channel",
@@ -798,7 +789,8 @@ def test_other_refusal_quotes_discord(config_file: Path, httpserver: HTTPServer)
 
 @pytest.mark.parametrize("mode, setting", [("bot", "api_url"), ("webhook", "webhook_url")])
 def test_refused_connection_names_host_and_setting(config_file: Path, mode: str,
-                                                   setting: str, closed_port: int) -> None:
+                                                   setting: str, closed_port: int,
+                                                   call: Callable[..., Any]) -> None:
     port = closed_port
     config = ({"bot_token": BOT_TOKEN, "channel_id": CHANNEL,
                "api_url": f"http://127.0.0.1:{port}/api/v10"} if mode == "bot" else
@@ -809,7 +801,9 @@ def test_refused_connection_names_host_and_setting(config_file: Path, mode: str,
 
 
 def test_timeout_is_one_sentence(config_file: Path, httpserver: HTTPServer,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                 monkeypatch: pytest.MonkeyPatch,
+                                 call: Callable[..., Any],
+                                 wait_for_log: Callable[..., None]) -> None:
     monkeypatch.setattr(discord_api, "TIMEOUT", (2.0, 0.3))
     release = threading.Event()
 
@@ -826,7 +820,7 @@ def test_timeout_is_one_sentence(config_file: Path, httpserver: HTTPServer,
     assert result.text == "Discord did not answer within 0.3 seconds; try again in a moment."
     # The answer is logged before the server is checked (and before the next test clears the
     # shared server); a second POST would show as a second request.
-    logged(httpserver, 1)
+    wait_for_log(httpserver, 1)
     assert len(httpserver.log) == 1
 
 
@@ -836,7 +830,8 @@ def test_timeout_is_one_sentence(config_file: Path, httpserver: HTTPServer,
 def test_secrets_are_in_no_reply_and_no_log(config_file: Path, tmp_path: Path,
                                             httpserver: HTTPServer, capfd: pytest.CaptureFixture,
                                             waits: list[float], closed_port: int,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            call: Callable[..., Any]) -> None:
     shots = tmp_path / "shots"
     capture(shots, "shot.png", b"\x89PNG")
     log_file = Path(discord.plugin.enable_logging())
@@ -964,7 +959,8 @@ def test_newest_capture_ignores_other_kinds_and_deeper_folders(tmp_path: Path) -
 
 
 def test_a_capture_folder_no_os_can_open_is_skipped(config_file: Path, tmp_path: Path,
-                                                    httpserver: HTTPServer) -> None:
+                                                    httpserver: HTTPServer,
+                                                    call: Callable[..., Any]) -> None:
     # A NUL in a path ("\u0000" in config.json) makes os.scandir raise ValueError, not
     # OSError; like a missing folder it is skipped, and the other folders still count.
     shots = tmp_path / "shots"

@@ -13,9 +13,7 @@ import gzip
 import importlib.util
 import json
 import logging
-import os
 import re
-import socket
 import sys
 import threading
 import time
@@ -69,16 +67,6 @@ FIVE = ("Elden Ring DLC dated", "New GeForce driver out", "Half-Life 3 (no, real
 
 
 @pytest.fixture
-def closed_port() -> Iterator[int]:
-    """A port nothing listens on, held for the test: a port merely freed could be taken by
-    another xdist worker's server in the meantime. A bound socket that never listens
-    refuses connections."""
-    with socket.socket() as held:
-        held.bind(("127.0.0.1", 0))
-        yield int(held.getsockname()[1])
-
-
-@pytest.fixture
 def short_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     """0.5 s read timeouts (really 10 s for IFTTT, 5 s per feed) for the tests that wait one
     out. Only for those: on a loaded CI machine an ordinary answer from the fake can take
@@ -95,19 +83,14 @@ def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def configure(config_file: Path, httpserver: HTTPServer) -> Callable[..., dict[str, Any]]:
+def configure(config_file: Path, httpserver: HTTPServer,
+              rewrite_config: Callable[..., None]) -> Callable[..., dict[str, Any]]:
     def write(**values: Any) -> dict[str, Any]:
         config = {"webhook_key": KEY, "ifttt_url": httpserver.url_for(""),
                   "news_feeds": [httpserver.url_for(PC_FEED), httpserver.url_for(ALL_FEED)],
                   **values}
         config = {k: v for k, v in config.items() if v is not None}
-        before = config_file.stat().st_mtime_ns if config_file.exists() else None
-        config_file.write_text(json.dumps(config), encoding="utf-8")
-        # The plug-in re-reads the file when (mtime, size) changes; within one timestamp
-        # tick (Windows: ~16 ms) a same-size rewrite would look unchanged, so move it on.
-        if before is not None and config_file.stat().st_mtime_ns == before:
-            stamp = before + 2_000_000_000
-            os.utime(config_file, ns=(stamp, stamp))
+        rewrite_config(config_file, config)  # so the plug-in sees even a same-size change
         return config
 
     return write

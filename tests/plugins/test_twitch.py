@@ -14,13 +14,12 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
 import stat
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -135,41 +134,11 @@ def all_served(server: HTTPServer, count: int) -> None:
     assert len(server.log) == count, [request.full_path for request, _ in server.log]
 
 
-def logged(server: HTTPServer, count: int, within: float = 20.0) -> None:
-    """Wait until the server has logged ``count`` requests (a handler may still be running)."""
-    deadline = time.monotonic() + within
-    while len(server.log) < count and time.monotonic() < deadline:
-        time.sleep(0.02)
-
-
 def never_shown(text: str, where: str) -> None:
     """No canary secret is in ``text`` (the failure names which, never the text itself)."""
     leaked = [name for name, canary in zip(("secret", "token", "new token"), CANARIES, strict=True)
               if canary in text]
     assert not leaked, f"{', '.join(leaked)} found in {where}"
-
-
-@pytest.fixture
-def closed_port() -> Iterator[int]:
-    """A port nothing listens on, held for the test: a port merely freed could be taken by
-    another xdist worker's server in the meantime. A bound socket that never listens
-    refuses connections."""
-    with socket.socket() as held:
-        held.bind(("127.0.0.1", 0))
-        yield held.getsockname()[1]
-
-
-def rewrite_config(path: Path, config: dict[str, Any]) -> None:
-    """Write config.json so the plug-in sees a change even within one clock tick.
-
-    The SDK re-reads the file when its (mtime, size) changes; two configs of the same size
-    written within Windows' ~16 ms timestamp resolution would look unchanged.
-    """
-    before = path.stat().st_mtime_ns if path.exists() else None
-    path.write_text(json.dumps(config))
-    if before is not None and path.stat().st_mtime_ns == before:
-        stamp = before + 2_000_000_000
-        os.utime(path, ns=(stamp, stamp))
 
 
 # -- a fresh copy of the plug-in per test -----------------------------------------------------
@@ -637,7 +606,8 @@ def test_an_unreadable_helix_answer(client: PluginClient, httpserver: HTTPServer
 
 
 def test_a_refused_connection_names_the_setting(twitch: SimpleNamespace,
-                                                httpserver: HTTPServer, closed_port: int) -> None:
+                                                httpserver: HTTPServer, closed_port: int,
+                                                rewrite_config: Callable[..., None]) -> None:
     port = closed_port
     rewrite_config(twitch.folder / "config.json",
                    config_for(httpserver, auth_url=f"http://127.0.0.1:{port}/oauth2"))
@@ -657,7 +627,8 @@ def test_a_refused_connection_names_the_setting(twitch: SimpleNamespace,
     assert httpserver.log == []
 
 
-def test_a_slow_answer_times_out(twitch: SimpleNamespace, httpserver: HTTPServer) -> None:
+def test_a_slow_answer_times_out(twitch: SimpleNamespace, httpserver: HTTPServer,
+                                 wait_for_log: Callable[..., None]) -> None:
     from twitch_api import TwitchAPI
 
     release = threading.Event()
@@ -681,7 +652,7 @@ def test_a_slow_answer_times_out(twitch: SimpleNamespace, httpserver: HTTPServer
     assert caught.value.kind == "timeout"
     # The handler's answer is logged before the server is checked (and before the next test
     # clears the shared server): a retry would show as a second request.
-    logged(httpserver, 1)
+    wait_for_log(httpserver, 1)
     all_served(httpserver, 1)  # not retried: a read may have been acted on
 
 
