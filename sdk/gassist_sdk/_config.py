@@ -318,13 +318,24 @@ class ConfigState:
         None while the result would still be incomplete or invalid, or when
         the file cannot be read (saving refuses that file anyway).
         """
+        return self._merged(updates)[0]
+
+    def refused_by_rules(self, updates: dict[str, Any]) -> list[str]:
+        """Problems a rule of the config class (``ConfigError`` from ``__post_init__``) finds
+        with a value in ``updates`` itself, once merged with the file: such values are not
+        saved. A rule that only asks for more (a channel after a token) refuses nothing."""
+        _value, problems, bad = self._merged(updates)
+        return problems if set(bad) & set(updates) else []
+
+    def _merged(self, updates: dict[str, Any]) -> tuple[Any | None, list[str], list[str]]:
         data, problem, blank = self._read()
         if problem is not None and not blank:
-            return None
+            return None, [], []
         document = dict(data) if isinstance(data, dict) else {}
-        document.update(updates)
-        value, _problems, _warnings, _bad = self.model.check(document, self.path)
-        return value
+        # As saving writes them: a coerced Enum member is checked as its value again.
+        document.update({key: _plain(value) for key, value in updates.items()})
+        value, problems, _warnings, bad = self.model.check(document, self.path)
+        return value, problems, bad
 
     def save(self, updates: dict[str, Any]) -> list[str]:
         """Merge ``updates`` into config.json atomically; returns problems (empty = saved).

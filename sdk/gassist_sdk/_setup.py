@@ -71,7 +71,9 @@ def parse_paste(text: str, model: ConfigModel,
     updates: dict[str, Any] = {}
     problems: list[str] = []
     lines = [line for line in text.strip().splitlines() if line.strip()]
-    pairs = [_PAIR.match(line) for line in lines]
+    # "https://…" is a pasted URL, not the key "https" (`key: value` is accepted too).
+    pairs = [match if match and not match.group(2).startswith("//") else None
+             for match in map(_PAIR.match, lines)]
     if lines and all(pairs):
         for match in pairs:
             assert match is not None
@@ -130,6 +132,12 @@ class SetupConversation:
             return
         updates = self._checked_updates(request_id, content)
         if updates is None:
+            return
+        broken = self.settings.state().refused_by_rules(updates)
+        if broken:
+            session.complete(request_id, False, "\n".join(f"- {p}" for p in broken)
+                             + "\n\nNothing was saved. Paste another value, or say `cancel`.",
+                             True)
             return
         refusal = self._refusal(updates)
         if refusal is not None:

@@ -122,3 +122,26 @@ def test_a_same_size_edit_within_one_clock_tick_is_seen(tmp_path: Path,
     config_file.write_text(json.dumps({"low": 1, "high": 7}))
     os.utime(config_file, ns=(stamp, stamp))
     assert plugin.config.high == 7
+
+
+def test_a_value_a_rule_rejects_is_not_saved(tmp_path: Path, config_file: Path) -> None:
+    @dataclass
+    class HookConfig:
+        webhook_url: str = setting("", description="Webhook URL", secret=True)
+
+        def __post_init__(self) -> None:
+            if not self.webhook_url.startswith("https://"):
+                raise ConfigError("webhook_url must be an https:// address",
+                                  fields=("webhook_url",))
+
+    plugin = make_plugin(tmp_path, HookConfig)
+    with PluginClient(plugin) as client:
+        client.call("post", message="gg")
+        refused = client.input("webhook_url=ftp://nope")
+        assert refused.keep_session and not refused.success
+        assert refused.text == (f"- {config_file}: webhook_url must be an https:// address\n\n"
+                                "Nothing was saved. Paste another value, or say `cancel`.")
+        assert not config_file.exists()
+        done = client.input(WEBHOOK)  # a bare URL: the value, not a key called "https"
+    assert done.success and done.full_text.endswith("Posted 'gg' through the webhook.")
+    assert json.loads(config_file.read_text()) == {"webhook_url": WEBHOOK}
