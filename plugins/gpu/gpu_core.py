@@ -14,10 +14,10 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from backend import GpuBackend, GpuError, GpuLost, NoDriver, NoPermission, NotSupported
-from gassist_sdk import CommandError, Context, Range
+from gassist_sdk import CommandError, Context
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -359,29 +359,25 @@ def _clamped(value: float, low: float, high: float, shown: Callable[[float], str
 
 
 @driver_errors
-def get_gpu_status(ctx: Context, gpu: Annotated[str | None, "Which GPU: its number (0, 1...) "
-                                                "or part of its name; all GPUs when omitted"]
-                   = None) -> str:
-    """Show how the NVIDIA GPU is doing: temperature (how hot), usage, VRAM used, clocks, power
-    draw and limit, fan speeds, performance state and what holds its clocks back (throttling)."""
+def get_gpu_status(ctx: Context, gpu: str | None = None) -> str:
+    """The ``get_gpu_status`` command (its parameters are described in plugin.py)."""
     return status_text(open_backend(ctx), gpu)
 
 
 @driver_errors
 def list_gpus(ctx: Context) -> str:
-    """List the NVIDIA GPUs in this PC with their numbers, memory, power limit and fans."""
+    """The ``list_gpus`` command (its parameters are described in plugin.py)."""
     return list_text(open_backend(ctx))
 
 
 @driver_errors
 def set_gpu_power_limit(
     ctx: Context,
-    watts: Annotated[float | None, "The new power limit in watts"] = None,
-    percent: Annotated[float | None, "The new power limit in percent of the default limit"]
-    = None,
-    gpu: Annotated[str | None, "Which GPU: its number or part of its name"] = None,
+    watts: float | None = None,
+    percent: float | None = None,
+    gpu: str | None = None,
 ) -> str:
-    """Change the GPU's power limit (in watts or percent of the default), after confirmation."""
+    """The ``set_gpu_power_limit`` command (its parameters are described in plugin.py)."""
     backend = open_backend(ctx)
     index = _one_gpu(backend, gpu)
     label = gpu_label(backend, index)
@@ -435,13 +431,8 @@ def set_gpu_power_limit(
 
 
 @driver_errors
-def lock_gpu_clocks(
-    ctx: Context,
-    min_mhz: Annotated[int, Range(min=0), "Lowest graphics clock in MHz"],
-    max_mhz: Annotated[int, Range(min=1), "Highest graphics clock in MHz"],
-    gpu: Annotated[str | None, "Which GPU: its number or part of its name"] = None,
-) -> str:
-    """Lock the GPU's graphics clock into a range (MHz), after confirmation."""
+def lock_gpu_clocks(ctx: Context, min_mhz: int, max_mhz: int, gpu: str | None = None) -> str:
+    """The ``lock_gpu_clocks`` command (its parameters are described in plugin.py)."""
     backend = open_backend(ctx)
     index = _one_gpu(backend, gpu)
     label = gpu_label(backend, index)
@@ -479,11 +470,8 @@ def lock_gpu_clocks(
 
 
 @driver_errors
-def reset_gpu_clocks(
-    ctx: Context,
-    gpu: Annotated[str | None, "Which GPU: its number or part of its name"] = None,
-) -> str:
-    """Unlock the GPU's graphics clock (undo a clock lock), after confirmation."""
+def reset_gpu_clocks(ctx: Context, gpu: str | None = None) -> str:
+    """The ``reset_gpu_clocks`` command (its parameters are described in plugin.py)."""
     backend = open_backend(ctx)
     index = _one_gpu(backend, gpu)
     label = gpu_label(backend, index)
@@ -511,12 +499,8 @@ def _fans(backend: GpuBackend, index: int, label: str) -> int:
 
 
 @driver_errors
-def set_gpu_fan_speed(
-    ctx: Context,
-    percent: Annotated[int, Range(0, 100), "Fan speed in percent"],
-    gpu: Annotated[str | None, "Which GPU: its number or part of its name"] = None,
-) -> str:
-    """Set the GPU's fans to a fixed speed in percent (manual control), after confirmation."""
+def set_gpu_fan_speed(ctx: Context, percent: int, gpu: str | None = None) -> str:
+    """The ``set_gpu_fan_speed`` command (its parameters are described in plugin.py)."""
     backend = open_backend(ctx)
     index = _one_gpu(backend, gpu)
     label = gpu_label(backend, index)
@@ -573,13 +557,8 @@ def _allowing_not_supported(call: Callable[[], None]) -> Callable[[], None]:
 
 
 @driver_errors
-def restore_gpu_defaults(
-    ctx: Context,
-    gpu: Annotated[str | None, "Which GPU: its number or part of its name; all when omitted"]
-    = None,
-) -> str:
-    """Put the GPU back to its defaults: default power limit, clocks unlocked, fans automatic
-    (after confirmation)."""
+def restore_gpu_defaults(ctx: Context, gpu: str | None = None) -> str:
+    """The ``restore_gpu_defaults`` command (its parameters are described in plugin.py)."""
     backend = open_backend(ctx)
     chosen = select_gpus(backend, gpu)
     plans: list[tuple[int, str, float | None, int]] = []
@@ -641,7 +620,7 @@ def restore_gpu_defaults(
 
 @driver_errors
 def confirm_change(text: str, ctx: Context) -> str:
-    """The user's answer to "Say yes to apply it": "yes" applies, anything else cancels."""
+    """The ``confirm_change`` command (its parameters are described in plugin.py)."""
     global _pending
     pending, _pending = _pending, None
     if pending is None:
