@@ -317,3 +317,30 @@ def _wait_for_log(server: Any, count: int, within: float = 20.0) -> None:
 def wait_for_log() -> Callable[..., None]:
     """``wait_for_log(server, count, within=20.0)``: until the fake server logged ``count``."""
     return _wait_for_log
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The per-command time limit's clock (``gassist_sdk.http``), moved on by a fake server
+    (see :func:`answers_after`) instead of by waiting: ``clock[0]`` is "now" in seconds."""
+    from gassist_sdk import http  # the SDK keeps the deadline the plug-in sets
+
+    now = [1000.0]
+    monkeypatch.setattr(http, "_now", lambda: now[0])
+    return now
+
+
+@pytest.fixture
+def answers_after(clock: list[float]) -> Callable[..., Any]:
+    """``answers_after(seconds, body, status=200)``: a pytest-httpserver handler that answers
+    ``body`` as JSON as if it had taken ``seconds`` (it moves :func:`clock` on)."""
+    from werkzeug import Response
+
+    def make(seconds: float, body: dict[str, Any], status: int = 200) -> Any:
+        def answer(request: Any) -> Any:
+            clock[0] += seconds
+            return Response(json.dumps(body), status=status, content_type="application/json")
+
+        return answer
+
+    return make

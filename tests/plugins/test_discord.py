@@ -695,33 +695,15 @@ def test_429_on_an_upload_sends_the_whole_file_again(config_file: Path, tmp_path
         assert upload == ("clip.mp4", "video/mp4", b"\x01" * 5000)
 
 
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The plug-in's time-limit clock, moved on by the fake Discord instead of by waiting."""
-    from gassist_sdk import http  # the SDK keeps the deadline the plug-in sets
-
-    now = [1000.0]
-    monkeypatch.setattr(http, "_now", lambda: now[0])
-    return now
-
-
-def slow_answers(clock: list[float], seconds: float, body: dict[str, Any],
-                 status: int = 200) -> Any:
-    """A handler that answers as if it had taken ``seconds``."""
-    def answer(request: Request) -> Response:
-        clock[0] += seconds
-        return Response(json.dumps(body), status=status, content_type="application/json")
-
-    return answer
 
 
 def test_a_long_message_stops_before_the_engines_time_limit(
-        config_file: Path, httpserver: HTTPServer, clock: list[float],
+        config_file: Path, httpserver: HTTPServer, clock: list[float], answers_after: Any,
         call: Callable[..., Any]) -> None:
     # Each part takes Discord 10 s: after three, too little of the 25 s is left for a fourth
     # (the engine would stop the call at 30 s and the user would hear nothing at all).
     for _ in range(4):
-        expect(httpserver, "bot").respond_with_handler(slow_answers(clock, 10, message_reply()))
+        expect(httpserver, "bot").respond_with_handler(answers_after(10, message_reply()))
     text = "\n".join(["z" * 1999] * 4)
     result = call(config_file, bot_config(httpserver), "send_message_to_discord_channel",
                   message=text)
@@ -732,11 +714,11 @@ def test_a_long_message_stops_before_the_engines_time_limit(
 
 
 def test_a_429_is_not_waited_out_past_the_time_limit(
-        config_file: Path, httpserver: HTTPServer, clock: list[float],
+        config_file: Path, httpserver: HTTPServer, clock: list[float], answers_after: Any,
         waits: list[float], call: Callable[..., Any]) -> None:
     # 20 s spent on the first answer: waiting 4 s more would leave 1 s for the retry.
     expect(httpserver, "webhook").respond_with_handler(
-        slow_answers(clock, 20, {"retry_after": 4, "message": "rate limited"}, status=429))
+        answers_after(20, {"retry_after": 4, "message": "rate limited"}, status=429))
     result = call(config_file, hook_config(httpserver), "send_message_to_discord_channel",
                   message="hi")
     assert result.text == "Discord is rate-limiting this webhook: wait 4 seconds and try again."
@@ -744,10 +726,10 @@ def test_a_429_is_not_waited_out_past_the_time_limit(
 
 
 def test_a_429_is_waited_out_when_there_is_time(
-        config_file: Path, httpserver: HTTPServer, clock: list[float],
+        config_file: Path, httpserver: HTTPServer, clock: list[float], answers_after: Any,
         waits: list[float], call: Callable[..., Any]) -> None:
     expect(httpserver, "webhook").respond_with_handler(
-        slow_answers(clock, 10, {"retry_after": 4, "message": "rate limited"}, status=429))
+        answers_after(10, {"retry_after": 4, "message": "rate limited"}, status=429))
     expect(httpserver, "webhook").respond_with_json(message_reply("hi"))
     result = call(config_file, hook_config(httpserver), "send_message_to_discord_channel",
                   message="hi")

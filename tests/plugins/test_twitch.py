@@ -662,34 +662,16 @@ OUT_OF_TIME = ("Twitch answered too slowly to finish within G-Assist's 30-second
                "again in a moment.")
 
 
-@pytest.fixture
-def clock(twitch: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The command's time-limit clock, moved on by the fake Twitch instead of by waiting."""
-    from gassist_sdk import http  # the SDK keeps the deadline the plug-in sets
-
-    now = [1000.0]
-    monkeypatch.setattr(http, "_now", lambda: now[0])
-    return now
-
-
-def taking(clock: list[float], seconds: float, body: dict[str, Any],
-           status: int = 200) -> Any:
-    """A handler that answers as if it had taken ``seconds``."""
-    def answer(request: Request) -> Response:
-        clock[0] += seconds
-        return Response(json.dumps(body), status=status, content_type="application/json")
-
-    return answer
 
 
 def test_a_command_stops_before_the_engines_time_limit(
         twitch: SimpleNamespace, client: PluginClient, httpserver: HTTPServer,
-        clock: list[float]) -> None:
+        clock: list[float], answers_after: Any) -> None:
     # 24 s for the streams: the /users lookup could not end in time, so it is not started
     # (the engine would cut the call off at 30 s and the user would hear nothing).
     cache_token(twitch, httpserver)
     expect_helix(httpserver, "/streams", "user_login=ninja&first=1").respond_with_handler(
-        taking(clock, 24, {"data": []}))
+        answers_after(24, {"data": []}))
     reply = client.call("check_twitch_live_status", username="ninja")
     assert (reply.success, reply.text) == (False, OUT_OF_TIME)
     all_served(httpserver, 1)
@@ -697,12 +679,12 @@ def test_a_command_stops_before_the_engines_time_limit(
 
 def test_a_new_token_after_a_401_gets_only_the_time_left(
         twitch: SimpleNamespace, client: PluginClient, httpserver: HTTPServer,
-        clock: list[float]) -> None:
+        clock: list[float], answers_after: Any) -> None:
     cache_token(twitch, httpserver)
     expect_helix(httpserver, "/streams", "first=5").respond_with_handler(
-        taking(clock, 21, {"status": 401, "message": "Invalid OAuth token"}, status=401))
-    expect_token(httpserver).respond_with_handler(taking(
-        clock, 3, {"access_token": NEW_TOKEN, "expires_in": 5_000_000, "token_type": "bearer"}))
+        answers_after(21, {"status": 401, "message": "Invalid OAuth token"}, status=401))
+    expect_token(httpserver).respond_with_handler(answers_after(
+        3, {"access_token": NEW_TOKEN, "expires_in": 5_000_000, "token_type": "bearer"}))
     reply = client.call("get_top_twitch_streams")
     assert (reply.success, reply.text) == (False, OUT_OF_TIME)
     all_served(httpserver, 2)  # no Helix request with 1 s left
@@ -710,11 +692,11 @@ def test_a_new_token_after_a_401_gets_only_the_time_left(
 
 def test_each_command_gets_its_own_time(
         twitch: SimpleNamespace, client: PluginClient, httpserver: HTTPServer,
-        clock: list[float]) -> None:
+        clock: list[float], answers_after: Any) -> None:
     cache_token(twitch, httpserver)
     for _ in range(2):
         expect_helix(httpserver, "/streams", "first=5").respond_with_handler(
-            taking(clock, 20, {"data": [SHROUD]}))
+            answers_after(20, {"data": [SHROUD]}))
     first = client.call("get_top_twitch_streams")
     second = client.call("get_top_twitch_streams")
     assert first.success and second.success, (first.text, second.text)
